@@ -1,0 +1,348 @@
+// The engine: text in, findings out. Faces (language server, CLI) call analyze() and translate.
+import { isCollection, isMap, isPair, isScalar, type Node } from 'yaml';
+import type { Finding, Layer, ObjectRef, Severity } from './findings';
+import { SEVERITY_ORDER } from './findings';
+import { parseFile, type ParsedDocument, type ParsedFile, type YamlProblem } from './model/parse';
+import { extractObjects, type ManifestObject } from './model/objects';
+import { formatPath, isPrefix, samePath, type FieldPath } from './model/path';
+import { overlapsTemplate, type TemplateSpan } from './model/templates';
+import { locate, type AliasProblem } from './model/value';
+import { schemaFor } from './schema/registry';
+import { validateStructure, type Anchor } from './schema/structural';
+import { RULES, ruleById } from './rules/registry';
+import type { ReportOptions, RuleContext } from './rules/types';
+import { withDefaults, type EngineSettings } from './settings';
+import { applySuppressions } from './suppress';
+
+export interface Analysis {
+  readonly file: ParsedFile;
+  readonly objects: readonly ManifestObject[];
+  readonly findings: readonly Finding[];
+}
+
+interface RawFinding {
+  readonly rule: string;
+  readonly message: string;
+  readonly start: number;
+  readonly end: number;
+  readonly field: FieldPath;
+  readonly layer: Layer;
+  readonly severity?: Severity;
+  readonly object?: ManifestObject;
+  readonly fixes?: ReportOptions['fixes'];
+}
+
+export function analyze(text: string, partialSettings?: Partial<EngineSettings>): Analysis {
+  const settings = withDefaults(partialSettings);
+  const file = parseFile(text);
+  const raw: RawFinding[] = [];
+
+  if (text.length > settings.maxFileSize) {
+    for (const document of file.documents) raw.push(...yamlFindings(file, document, []));
+    raw.push({
+      rule: 'file/too-large',
+      message: `file is ${text.length} characters, over the trustwright.maxFileSize limit of ${settings.maxFileSize}; only YAML syntax was checked`,
+      start: 0,
+      end: file.lines.lineEnd(0),
+      field: [],
+      layer: 'yaml',
+    });
+    return finish(file, [], raw, settings);
+  }
+
+  const perDocument = extractObjects(file);
+  const objects: ManifestObject[] = [];
+  for (const { document, objects: found, aliasProblems } of perDocument) {
+    const yaml = yamlFindings(file, document, aliasProblems);
+    raw.push(...yaml);
+    // A document that does not parse never reaches the cluster; checking what the parser
+    // recovered would only add guesses to the real error.
+    if (yaml.some((f) => f.rule === 'yaml/syntax' || f.rule === 'yaml/alias-limit')) continue;
+    for (const object of found) {
+      if (object.classification.status === 'other') continue;
+      objects.push(object);
+      raw.push(...objectFindings(file, object, settings));
+    }
+  }
+  return finish(file, objects, raw, settings);
+}
+
+function finish(file: ParsedFile, objects: ManifestObject[], raw: RawFinding[], settings: EngineSettings): Analysis {
+  const findings: Finding[] = [];
+  for (const f of raw) {
+    const configured = settings.rules[f.rule];
+    if (configured === 'off') continue;
+    const severity = configured ?? f.severity ?? ruleById(f.rule)?.severity ?? 'error';
+    findings.push({
+      rule: f.rule,
+      severity,
+      message: f.message,
+      layer: f.layer,
+      field: formatPath(f.field),
+      range: file.lines.range(f.start, f.end),
+      object: f.object ? objectRef(f.object) : undefined,
+      fixes: f.fixes,
+    });
+  }
+  const kept = applySuppressions(file, findings);
+  kept.sort(
+    (a, b) =>
+      a.range.start.line - b.range.start.line ||
+      a.range.start.character - b.range.start.character ||
+      SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
+      a.rule.localeCompare(b.rule),
+  );
+  return { file, objects, findings: kept };
+}
+
+function objectRef(object: ManifestObject): ObjectRef {
+  return { apiVersion: object.apiVersion ?? '', kind: object.kind ?? '', name: object.name, namespace: object.namespace };
+}
+
+// ---------------------------------------------------------------------------------------------
+// YAML layer
+
+const HINTS: Readonly<Record<string, string>> = {
+  TAB_AS_INDENT: 'YAML does not allow tabs for indentation; indent with spaces',
+  BAD_INDENT: 'keys of one mapping must start at the same column; check the indentation of this line against the lines above',
+  BLOCK_AS_IMPLICIT_KEY: 'this line is indented deeper than the key before it; align it with its sibling keys or give the key above a value',
+  MULTILINE_IMPLICIT_KEY: 'a key runs over more than one line, usually because a line is indented deeper than its siblings',
+};
+
+function yamlFindings(file: ParsedFile, document: ParsedDocument, aliasProblems: readonly AliasProblem[]): RawFinding[] {
+  const out: RawFinding[] = [];
+  const templated = document.templateSpans.some((s) => s.kind === 'helm');
+
+  for (const problem of document.problems) {
+    if (problem.severity !== 'error') continue;
+    if (templated) {
+      // Masked template lines can leave YAML that only the rendered output would fix.
+      continue;
+    }
+    out.push(yamlProblemFinding(file, problem));
+  }
+
+  for (const alias of aliasProblems) {
+    const [start, end] = alias.node?.range ?? [document.start, document.start + 1];
+    if (alias.kind === 'too-many') {
+      out.push({
+        rule: 'yaml/alias-limit',
+        message: `aliases expand to more than 10000 nodes; the document was not validated (a "billion laughs" document, or aliases used far more than manifests need)`,
+        start,
+        end,
+        field: [],
+        layer: 'yaml',
+      });
+      continue;
+    }
+    const written = file.text.slice(start, end);
+    out.push({
+      rule: 'yaml/syntax',
+      message: `unknown alias ${written}: a plain value starting with "*" is read as a YAML alias; quote it: "${written}"`,
+      start,
+      end,
+      field: [],
+      layer: 'yaml',
+      fixes: [{ title: `Quote ${written}`, edits: [{ range: file.lines.range(start, end), newText: `"${written}"` }] }],
+    });
+  }
+  return out;
+}
+
+function yamlProblemFinding(file: ParsedFile, problem: YamlProblem): RawFinding {
+  if (problem.code === 'DUPLICATE_KEY') {
+    const key = file.text.slice(problem.start, problem.end).trim();
+    const line = file.lines.positionAt(problem.start).line + 1;
+    return {
+      rule: 'yaml/duplicate-key',
+      message: `line ${line}: key "${keyText(file, problem)}" already set in map; remove one of the two${key ? '' : ''}`,
+      start: problem.start,
+      end: problem.end,
+      field: [],
+      layer: 'yaml',
+    };
+  }
+
+  const lineNumber = file.lines.positionAt(problem.start).line;
+  const lineText = file.lines.lineText(lineNumber).trim();
+  let hint = HINTS[problem.code];
+  const elision = [lineNumber - 1, lineNumber, lineNumber + 1].some((l) => l >= 0 && l < file.lines.lineCount && /^(\.\.\.|…)$/.test(file.lines.lineText(l).trim()));
+  if (elision) hint = '"..." stands for omitted lines in documentation; replace it with the real fields (in YAML it ends the document)';
+  const message = `${sentence(problem.message)}${hint ? `; ${hint}` : ''}`;
+
+  // Highlight the offending line's content rather than a single character where we can.
+  let { start, end } = problem;
+  if (end - start <= 1 && lineText) {
+    end = Math.max(end, file.lines.lineEnd(lineNumber));
+  }
+  return { rule: 'yaml/syntax', message, start, end, field: [], layer: 'yaml' };
+}
+
+function keyText(file: ParsedFile, problem: YamlProblem): string {
+  const line = file.lines.lineText(file.lines.positionAt(problem.start).line);
+  const match = /^\s*(?:-\s+)?("[^"]*"|'[^']*'|[^:#]+?)\s*:/.exec(line);
+  return match ? match[1].replace(/^["']|["']$/g, '') : file.text.slice(problem.start, problem.end);
+}
+
+function sentence(message: string): string {
+  const trimmed = message.replace(/\s+at line \d+, column \d+.*$/s, '').trim();
+  return trimmed.charAt(0).toLowerCase() + trimmed.slice(1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Object layers: apiVersion/kind, metadata, schema + CEL, webhook rules
+
+function objectFindings(file: ParsedFile, object: ManifestObject, settings: EngineSettings): RawFinding[] {
+  const out: RawFinding[] = [];
+  const classification = object.classification;
+  const helm = object.document.templateSpans.filter((s) => s.kind === 'helm');
+  const placeholders = object.document.templateSpans.filter((s) => s.kind === 'placeholder');
+  const templated = helm.length > 0;
+
+  const at = (path: FieldPath, anchor: Anchor): [number, number] => rangeFor(file, object, path, anchor);
+  const push = (rule: string, path: FieldPath, message: string, layer: Layer, anchor: Anchor, options: ReportOptions = {}) => {
+    const [start, end] = at(path, options.anchor ?? anchor);
+    out.push({ rule, message, start, end, field: path, layer, object, severity: options.severity, fixes: options.fixes });
+  };
+
+  if (classification.status === 'unknown-kind') {
+    push('api/unknown-kind', ['kind'], classification.message, 'api', 'value');
+    return out;
+  }
+  if (classification.status === 'other') return out;
+
+  const info = classification.info;
+  const apiVersion = `${info.group}/${info.versions[0]}`;
+  const effectiveVersion = classification.status === 'target' ? object.apiVersion! : apiVersion;
+  if (classification.status === 'unserved') {
+    push(classification.rule, ['apiVersion'], classification.message, 'api', 'value', {
+      fixes: [{ title: `Use ${apiVersion}`, edits: [{ range: file.lines.range(...at(['apiVersion'], 'value')), newText: apiVersion }] }],
+    });
+  }
+
+  // Structural schema and CEL (what the API server checks before any webhook).
+  const schema = schemaFor(effectiveVersion, info.kind);
+  const structural: { path: FieldPath; layer: Layer }[] = [];
+  if (schema) {
+    const value = { ...object.value, apiVersion: effectiveVersion };
+    for (const issue of validateStructure(schema, value)) {
+      if (templated && (issue.rule === 'schema/required' || issue.rule === 'cel/validation')) continue;
+      const layer: Layer = issue.rule === 'cel/validation' ? 'cel' : 'schema';
+      structural.push({ path: issue.path, layer });
+      const fixes = issue.suggestion ? renameFix(file, object, issue.path, issue.suggestion) : undefined;
+      push(issue.rule, issue.path, issue.message, layer, issue.anchor, { fixes });
+    }
+  }
+
+  // Metadata, webhook and lint rules. Templates can add or change any part of a rendered object,
+  // so a Helm template gets only the checks that look at one value at a time.
+  for (const rule of RULES) {
+    if (!rule.check || !rule.kinds.includes(info.kind)) continue;
+    if (templated && rule.layer !== 'metadata') continue;
+    if (settings.rules[rule.id] === 'off') continue;
+    const context: RuleContext = {
+      object,
+      settings,
+      spec: asMap(object.value.spec),
+      report: (path, message, options = {}) => {
+        if (rule.layer === 'webhook' && structural.some((s) => samePath(s.path, path) || (s.layer === 'schema' && isPrefix(s.path, path) && s.path.length > 0 && path.length > s.path.length))) {
+          return; // the API server rejects the object first, with the schema's message
+        }
+        push(rule.id, path, message, rule.layer, options.anchor ?? 'value', options);
+      },
+    };
+    try {
+      rule.check(context);
+    } catch (error) {
+      push('engine/rule-failed', [], `rule ${rule.id} failed on this object (${(error as Error).message}); other rules still ran`, 'lint', 'missing');
+    }
+  }
+
+  return filterTemplated(file, object, out, helm, placeholders);
+}
+
+/** Drops findings on values that hold template expressions, and says once what was skipped. */
+function filterTemplated(
+  file: ParsedFile,
+  object: ManifestObject,
+  findings: RawFinding[],
+  helm: readonly TemplateSpan[],
+  placeholders: readonly TemplateSpan[],
+): RawFinding[] {
+  const spans = [...helm, ...placeholders].sort((a, b) => a.start - b.start);
+  if (spans.length === 0) return findings;
+
+  const kept = findings.filter((f) => !overlapsTemplate(spans, f.start, f.end));
+  const skipped = findings.length - kept.length;
+  const first = spans.find((s) => s.start >= objectStart(object)) ?? spans[0];
+  const parts: string[] = [];
+  if (helm.length > 0) {
+    parts.push(
+      'Helm template: {{ }} expressions were masked before validation, so required fields, CEL rules and webhook rules were not checked; render the chart (helm template) and lint the output for a full check',
+    );
+  }
+  if (placeholders.length > 0) {
+    parts.push(`${placeholders.length} $(VAR)/\${VAR} placeholder${placeholders.length === 1 ? '' : 's'} left for kustomize or envsubst to replace`);
+  }
+  if (skipped > 0) parts.push(`${skipped} finding${skipped === 1 ? '' : 's'} on templated values skipped`);
+  kept.push({
+    rule: 'template/not-validated',
+    message: parts.join('; '),
+    start: first.start,
+    end: first.end,
+    field: [],
+    layer: 'template',
+    object,
+  });
+  void file;
+  return kept;
+}
+
+function objectStart(object: ManifestObject): number {
+  return object.node.range?.[0] ?? object.document.start;
+}
+
+function renameFix(file: ParsedFile, object: ManifestObject, path: FieldPath, replacement: string) {
+  const loc = locate(object.node, path, object.document.doc);
+  if (!loc.key?.range) return undefined;
+  const [start, end] = loc.key.range;
+  return [{ title: `Rename to ${replacement}`, edits: [{ range: file.lines.range(start, end), newText: replacement }] }];
+}
+
+function asMap(value: unknown): { readonly [key: string]: import('./model/value').JsonValue } | undefined {
+  return value && typeof value === 'object' && !Array.isArray(value) ? (value as never) : undefined;
+}
+
+/** Offsets to underline for a field path: the key, the value, or where a missing field belongs. */
+export function rangeFor(file: ParsedFile, object: ManifestObject, path: FieldPath, anchor: Anchor): [number, number] {
+  const loc = locate(object.node, path, object.document.doc);
+  const found = loc.depth === path.length;
+
+  if (!found || anchor === 'missing') {
+    const key = found ? loc.deepestKey : loc.deepestKey;
+    if (anchor === 'missing' && found && loc.key?.range) return [loc.key.range[0], loc.key.range[1]];
+    if (key?.range && loc.depth > 0) return [key.range[0], key.range[1]];
+    return firstLine(file, object.node);
+  }
+
+  if (anchor === 'key' && loc.key?.range) return [loc.key.range[0], loc.key.range[1]];
+  const value = loc.value;
+  if (value && isScalar(value) && value.range) return [value.range[0], value.range[1]];
+  if (loc.key?.range) return [loc.key.range[0], loc.key.range[1]];
+  if (value && isCollection(value)) return firstLine(file, value);
+  return firstLine(file, object.node);
+}
+
+function firstLine(file: ParsedFile, node: Node): [number, number] {
+  const start = node.range?.[0] ?? 0;
+  // For a map, start at its first key so the underline sits on text, not on a "- ".
+  let from = start;
+  if (isMap(node)) {
+    const first = node.items.find(isPair);
+    const keyRange = (first?.key as Node | undefined)?.range;
+    if (keyRange) from = keyRange[0];
+  }
+  const line = file.lines.positionAt(from).line;
+  const end = Math.max(file.lines.lineEnd(line), from + 1);
+  return [from, Math.min(end, node.range?.[1] ?? end)];
+}

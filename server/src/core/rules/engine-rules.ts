@@ -1,0 +1,51 @@
+// Rules the engine reports itself (YAML, apiVersion, schema, CEL, templates). They have no check
+// function; they are listed so every id that can appear has a severity and a doc.
+import type { Rule } from './types';
+
+const rule = (id: string, severity: Rule['severity'], layer: Rule['layer'], summary: string, details: string): Rule => ({
+  id,
+  severity,
+  layer,
+  kinds: [],
+  doc: { summary, details },
+});
+
+export const ENGINE_RULES: readonly Rule[] = [
+  rule('yaml/syntax', 'error', 'yaml', 'The file is not valid YAML.',
+    'kubectl cannot read a document that does not parse, so nothing in it reaches the cluster. Common causes: tabs used for indentation, a key indented deeper than its siblings, a value starting with `*` (an alias) or `{{` (a flow mapping) left unquoted, and `...` copied from documentation.'),
+  rule('yaml/duplicate-key', 'error', 'yaml', 'A key appears twice in one mapping.',
+    'kubectl rejects duplicate keys ("already set in map"); with lenient tools the last value silently wins, which hides the first. Keep one of the two.'),
+  rule('yaml/alias-limit', 'error', 'yaml', 'Aliases expand to an unreasonable number of nodes.',
+    'A document whose aliases expand to more than 10,000 nodes is almost certainly an alias bomb. It is not validated further.'),
+  rule('file/too-large', 'info', 'yaml', 'The file is over the size limit and was only checked for YAML syntax.',
+    'Raise `trustwright.maxFileSize` (or `maxFileSize` in .trustwright.yaml) to validate larger files.'),
+  rule('api/removed-version', 'error', 'api', 'The apiVersion is one cert-manager no longer serves.',
+    'cert-manager removed `cert-manager.io/v1alpha2`, `v1alpha3` and `v1beta1` in v1.6, and `certmanager.k8s.io/v1alpha1` long before; the API server answers "no matches for kind". Use `cert-manager.io/v1`; the object is still checked against the v1 schema so field renames show up too.'),
+  rule('api/unknown-group', 'error', 'api', 'The API group is a misspelling of a cert-manager or trust-manager group.',
+    'A group such as `certmanager.io` is not served by anything, so the object is rejected with "no matches for kind". Use the group in the message.'),
+  rule('api/unknown-version', 'error', 'api', 'The API group is right but the version is not served.',
+    'Each kind is served at one version in the releases Trustwright targets (cert-manager v1.21, trust-manager v0.24). Use the version in the message.'),
+  rule('api/unknown-kind', 'error', 'api', 'The kind does not exist in this API group.',
+    'The API server answers "no matches for kind". The message suggests the closest kind of the group.'),
+  rule('schema/unknown-field', 'error', 'schema', 'A field that the CRD schema does not define.',
+    'The API server drops unknown fields, and kubectl with strict field validation (the default since Kubernetes 1.27) rejects the object with `unknown field`. Usually a typo, a field at the wrong indentation, or a field from an older API version; the message suggests the right name when there is one.'),
+  rule('schema/required', 'error', 'schema', 'A field the CRD schema requires is missing.',
+    'The API server rejects the object with "Required value". A field set to null counts as missing, because the API server prunes nulls.'),
+  rule('schema/type', 'error', 'schema', 'A value has the wrong type for the CRD schema.',
+    'For example a number where the schema wants a string (quote it), or a single value where it wants a list.'),
+  rule('schema/enum', 'error', 'schema', 'A value is not one of the values the CRD schema allows.',
+    'Enum values are case-sensitive (`ECDSA`, not `ecdsa`). The message lists the supported values.'),
+  rule('schema/pattern', 'error', 'schema', 'A value does not match the pattern in the CRD schema.', 'The message shows the regular expression the API server applies.'),
+  rule('schema/format', 'error', 'schema', 'A value does not have the format the CRD schema declares.',
+    '`format: byte` fields hold base64 (for example a `caBundle` is base64 of PEM, not PEM itself); `date-time` fields hold RFC 3339 timestamps.'),
+  rule('schema/length', 'error', 'schema', 'A string, list or map is shorter or longer than the CRD schema allows.', 'The message gives the limit.'),
+  rule('schema/range', 'error', 'schema', 'A number is outside the range the CRD schema allows.', 'The message gives the limit.'),
+  rule('schema/duplicate', 'error', 'schema', 'Two items of a keyed list have the same key.',
+    'Lists declared as maps (`x-kubernetes-list-type: map`) need a unique key per item.'),
+  rule('cel/validation', 'error', 'cel', 'A validation rule written into the CRD (CEL) fails.',
+    'CRDs carry their own rules (`x-kubernetes-validations`), such as "exactly one of the fields in [configMap secret inLine useDefaultCAs] must be set". Trustwright evaluates them with a CEL interpreter, as the API server does.'),
+  rule('template/not-validated', 'info', 'template', 'Part of the document is a template and was not validated.',
+    'Helm `{{ }}` expressions are masked so the rest still parses; because templates can add or change content, required fields, CEL and webhook rules are not checked in such a document, and values holding `{{ }}` or `$(VAR)` placeholders are skipped. Lint the rendered output (`helm template … | trustwright lint -`) for a full check.'),
+  rule('engine/rule-failed', 'warning', 'lint', 'A rule failed on an unexpected value.',
+    'One rule threw while checking the object; the other rules still ran. Please report it with the manifest (without secrets).'),
+];

@@ -1,0 +1,28 @@
+// Every rule Trustwright can report, in one list. Adding a rule family is one import and one
+// spread here.
+import { ENGINE_RULES } from './engine-rules';
+import { metadataRules } from './metadata';
+import { certificateRules } from './certificate';
+import { certificateRequestRules } from './certificate-request';
+import { issuerRules } from './issuer';
+import { bundleRules } from './bundle';
+import { clusterBundleRules } from './cluster-bundle';
+import { clusterTrustBundleRules } from './cluster-trust-bundle';
+import type { Rule } from './types';
+
+export const RULES: readonly Rule[] = [
+  ...ENGINE_RULES,
+  ...metadataRules,
+  ...certificateRules,
+  ...certificateRequestRules,
+  ...issuerRules,
+  ...bundleRules,
+  ...clusterBundleRules,
+  ...clusterTrustBundleRules,
+];
+
+const BY_ID = new Map(RULES.map((r) => [r.id, r]));
+
+export function ruleById(id: string): Rule | undefined {
+  return BY_ID.get(id);
+}
