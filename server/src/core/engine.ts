@@ -16,7 +16,10 @@ import { applySuppressions } from './suppress';
 
 export interface Analysis {
   readonly file: ParsedFile;
+  /** Objects Trustwright validates (target kinds, and look-alikes with a wrong apiVersion). */
   readonly objects: readonly ManifestObject[];
+  /** Every object with an apiVersion and kind, ours or not (for outlines). */
+  readonly resources: readonly ManifestObject[];
   readonly findings: readonly Finding[];
 }
 
@@ -47,11 +50,12 @@ export function analyze(text: string, partialSettings?: Partial<EngineSettings>)
       field: [],
       layer: 'yaml',
     });
-    return finish(file, [], raw, settings);
+    return finish(file, [], [], raw, settings);
   }
 
   const perDocument = extractObjects(file);
   const objects: ManifestObject[] = [];
+  const resources = perDocument.flatMap((d) => d.objects).filter((o) => o.kind !== undefined);
   for (const { document, objects: found, aliasProblems } of perDocument) {
     const yaml = yamlFindings(file, document, aliasProblems);
     raw.push(...yaml);
@@ -64,10 +68,16 @@ export function analyze(text: string, partialSettings?: Partial<EngineSettings>)
       raw.push(...objectFindings(file, object, settings));
     }
   }
-  return finish(file, objects, raw, settings);
+  return finish(file, objects, resources, raw, settings);
 }
 
-function finish(file: ParsedFile, objects: ManifestObject[], raw: RawFinding[], settings: EngineSettings): Analysis {
+function finish(
+  file: ParsedFile,
+  objects: ManifestObject[],
+  resources: ManifestObject[],
+  raw: RawFinding[],
+  settings: EngineSettings,
+): Analysis {
   const findings: Finding[] = [];
   for (const f of raw) {
     const configured = settings.rules[f.rule];
@@ -92,7 +102,7 @@ function finish(file: ParsedFile, objects: ManifestObject[], raw: RawFinding[], 
       SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
       a.rule.localeCompare(b.rule),
   );
-  return { file, objects, findings: kept };
+  return { file, objects, resources, findings: kept };
 }
 
 function objectRef(object: ManifestObject): ObjectRef {

@@ -1,0 +1,42 @@
+// The VS Code client: starts the language server and shows what it reports. It holds no rule and no
+// decoding logic of its own.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+
+let client: LanguageClient | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const output = vscode.window.createOutputChannel('Trustwright');
+  const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
+
+  const serverOptions: ServerOptions = {
+    run: { module: serverModule, transport: TransportKind.ipc },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=127.0.0.1:6019'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [
+      { scheme: 'file', language: 'yaml' },
+      { scheme: 'untitled', language: 'yaml' },
+    ],
+    synchronize: {
+      configurationSection: 'trustwright',
+      fileEvents: vscode.workspace.createFileSystemWatcher('**/.trustwright.yaml'),
+    },
+    outputChannel: output,
+    traceOutputChannel: output,
+  };
+
+  client = new LanguageClient('trustwright', 'Trustwright', serverOptions, clientOptions);
+  context.subscriptions.push(output, {
+    dispose: () => {
+      void client?.stop();
+    },
+  });
+  await client.start();
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+  client = undefined;
+}

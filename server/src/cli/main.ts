@@ -1,0 +1,103 @@
+// The `trustwright` command. Exit codes: 0 nothing at or above the fail level, 1 findings,
+// 2 usage or I/O error.
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { VERSION } from '../core/version';
+import { collectFiles, lintFiles, shouldFail, UsageError, type FailOn } from './lint';
+import { formatText } from './format/text';
+import { formatJson } from './format/json';
+import { formatSarif } from './format/sarif';
+import { explain, listRules } from './explain';
+
+const HELP = `trustwright ${VERSION}: cert-manager and trust-manager manifests, checked as the cluster checks them
+
+Usage:
+  trustwright lint [PATH...] [--format text|json|sarif] [--fail-on error|warning|info|never] [--config FILE]
+      Lints files, folders (recursively: *.yaml, *.yml) or - (stdin). Default PATH: the current folder.
+  trustwright explain RULE-ID     Prints a rule's documentation.
+  trustwright rules               Lists every rule with its default severity.
+  trustwright --version | --help
+
+Exit codes: 0 = nothing at or above --fail-on (default error), 1 = findings, 2 = usage or I/O error.
+`;
+
+export interface Io {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly readStdin: () => string;
+}
+
+export function run(argv: readonly string[], io: Io): number {
+  try {
+    return dispatch(argv, io);
+  } catch (error) {
+    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      io.stderr(`trustwright: ${(error as Error).message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+function dispatch(argv: readonly string[], io: Io): number {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    io.stdout(HELP);
+    return command === undefined ? 2 : 0;
+  }
+  if (command === '--version' || command === '-v') {
+    io.stdout(`${VERSION}\n`);
+    return 0;
+  }
+  switch (command) {
+    case 'lint':
+      return lint(rest, io);
+    case 'explain': {
+      if (rest.length !== 1) throw new UsageError('explain takes one rule id, e.g. trustwright explain certificate/duration');
+      io.stdout(explain(rest[0]));
+      return 0;
+    }
+    case 'rules':
+      io.stdout(listRules());
+      return 0;
+    default:
+      throw new UsageError(`unknown command "${command}"; try trustwright --help`);
+  }
+}
+
+function lint(args: readonly string[], io: Io): number {
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    allowPositionals: true,
+    options: {
+      format: { type: 'string', short: 'f', default: 'text' },
+      'fail-on': { type: 'string', default: 'error' },
+      config: { type: 'string', short: 'c' },
+    },
+  });
+  const format = values.format!;
+  if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`--format must be text, json or sarif (got "${format}")`);
+  const failOn = values['fail-on'] as FailOn;
+  if (!['error', 'warning', 'info', 'hint', 'never'].includes(failOn)) {
+    throw new UsageError(`--fail-on must be error, warning, info or never (got "${failOn}")`);
+  }
+
+  const files = collectFiles(positionals.length > 0 ? positionals : ['.']);
+  const results = lintFiles(files, {
+    configPath: values.config,
+    readStdin: io.readStdin,
+    warn: (message) => io.stderr(`trustwright: warning: ${message}\n`),
+  });
+  const output = format === 'json' ? formatJson(results) : format === 'sarif' ? formatSarif(results) : formatText(results);
+  io.stdout(output);
+  return shouldFail(results, failOn) ? 1 : 0;
+}
+
+if (require.main === module) {
+  const code = run(process.argv.slice(2), {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    readStdin: () => readFileSync(0, 'utf8'),
+  });
+  process.exitCode = code;
+}

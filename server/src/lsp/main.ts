@@ -1,0 +1,126 @@
+// The Trustwright language server: `node dist/server.js --stdio` (or --node-ipc, as the VS Code
+// client starts it). Every feature reads the engine's cached analysis of the document.
+import {
+  createConnection,
+  DidChangeConfigurationNotification,
+  ProposedFeatures,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type InitializeResult,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { AnalysisCache } from './documents';
+import { SettingsProvider } from './settings';
+import { toDiagnostic } from './convert';
+import { complete } from './completion';
+import { hover } from './hover';
+import { documentSymbols } from './symbols';
+import { codeActions } from './code-actions';
+import { VERSION } from '../core/version';
+
+const connection = createConnection(ProposedFeatures.all);
+const documents = new TextDocuments(TextDocument);
+let clientHasConfiguration = false;
+
+const settings = new SettingsProvider(connection, () => clientHasConfiguration);
+const cache = new AnalysisCache((uri, error) => {
+  // Never log document content: it may hold keys or tokens.
+  connection.console.error(`analysis failed for ${uri}: ${(error as Error).stack ?? error}`);
+});
+
+const DEBOUNCE_MS = 150;
+const pending = new Map<string, NodeJS.Timeout>();
+
+function isYaml(document: TextDocument): boolean {
+  return document.languageId === 'yaml' || /\.ya?ml$/i.test(document.uri);
+}
+
+async function analysisOf(document: TextDocument) {
+  return cache.get(document, await settings.forDocument(document.uri));
+}
+
+async function validate(document: TextDocument): Promise<void> {
+  if (!isYaml(document)) return;
+  const version = document.version;
+  const analysis = await analysisOf(document);
+  // A newer version arrived while settings were read: its own validation will publish.
+  if (documents.get(document.uri)?.version !== version) return;
+  await connection.sendDiagnostics({ uri: document.uri, version, diagnostics: analysis.findings.map(toDiagnostic) });
+}
+
+function schedule(document: TextDocument, delay: number): void {
+  clearTimeout(pending.get(document.uri));
+  pending.set(
+    document.uri,
+    setTimeout(() => {
+      pending.delete(document.uri);
+      const current = documents.get(document.uri);
+      if (current) validate(current).catch((error) => connection.console.error(`validation failed for ${document.uri}: ${error}`));
+    }, delay),
+  );
+}
+
+function revalidateAll(): void {
+  settings.invalidate();
+  cache.clear();
+  for (const document of documents.all()) schedule(document, 0);
+}
+
+connection.onInitialize((params): InitializeResult => {
+  clientHasConfiguration = Boolean(params.capabilities.workspace?.configuration);
+  return {
+    capabilities: {
+      textDocumentSync: TextDocumentSyncKind.Incremental,
+      completionProvider: { triggerCharacters: [':', ' '] },
+      hoverProvider: true,
+      documentSymbolProvider: true,
+      codeActionProvider: { codeActionKinds: ['quickfix'] },
+    },
+    serverInfo: { name: 'trustwright', version: VERSION },
+  };
+});
+
+connection.onInitialized(() => {
+  if (clientHasConfiguration) {
+    connection.client.register(DidChangeConfigurationNotification.type, { section: 'trustwright' }).catch(() => undefined);
+  }
+  connection.console.info(`Trustwright ${VERSION} language server started (node ${process.version})`);
+});
+
+connection.onDidChangeConfiguration(() => revalidateAll());
+connection.onDidChangeWatchedFiles(() => revalidateAll());
+
+documents.onDidOpen((event) => schedule(event.document, 0));
+documents.onDidChangeContent((event) => schedule(event.document, DEBOUNCE_MS));
+documents.onDidClose((event) => {
+  clearTimeout(pending.get(event.document.uri));
+  pending.delete(event.document.uri);
+  cache.delete(event.document.uri);
+  connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] }).catch(() => undefined);
+});
+
+connection.onCompletion((params) => {
+  const document = documents.get(params.textDocument.uri);
+  return document && isYaml(document) ? complete(document, params.position) : [];
+});
+
+connection.onHover(async (params) => {
+  const document = documents.get(params.textDocument.uri);
+  if (!document || !isYaml(document)) return null;
+  return hover(document, params.position, await analysisOf(document));
+});
+
+connection.onDocumentSymbol(async (params) => {
+  const document = documents.get(params.textDocument.uri);
+  if (!document || !isYaml(document)) return [];
+  return documentSymbols(document, await analysisOf(document));
+});
+
+connection.onCodeAction(async (params) => {
+  const document = documents.get(params.textDocument.uri);
+  if (!document || !isYaml(document)) return [];
+  return codeActions(document, params, await analysisOf(document));
+});
+
+documents.listen(connection);
+connection.listen();
