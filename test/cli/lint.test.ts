@@ -1,0 +1,166 @@
+// `trustwright lint` as a user runs it: the built dist/cli.js in a child process.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const CLI = join(__dirname, '..', '..', 'dist', 'cli.js');
+const CORPUS = join(__dirname, '..', 'fixtures', 'corpus');
+
+function cli(args: string[], options: { input?: string; cwd?: string } = {}) {
+  const result = spawnSync(process.execPath, [CLI, ...args], { input: options.input, cwd: options.cwd, encoding: 'utf8' });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** 1-based line of the first line containing `needle`, found by plain text search. */
+function lineOf(text: string, needle: string): number {
+  const index = text.split('\n').findIndex((l) => l.includes(needle));
+  assert.notEqual(index, -1, needle);
+  return index + 1;
+}
+
+describe('trustwright lint', () => {
+  let dir: string;
+  const valid = readFileSync(join(CORPUS, '43-istio-csr-root-ca-chain.yaml'), 'utf8');
+  const broken = readFileSync(join(CORPUS, '45-cm1972-v1alpha1-organization-long-dnsnames.yaml'), 'utf8');
+  const warningOnly = readFileSync(join(CORPUS, '06-bundle-with-metadata-namespace.yaml'), 'utf8');
+
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'trustwright-cli-'));
+    mkdirSync(join(dir, 'nested', 'deeper'), { recursive: true });
+    writeFileSync(join(dir, 'valid.yaml'), valid);
+    writeFileSync(join(dir, 'nested', 'deeper', 'broken.yml'), broken);
+    writeFileSync(join(dir, 'nested', 'notes.txt'), broken); // not YAML: must be skipped
+    writeFileSync(join(dir, 'warning.yaml'), warningOnly);
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('exits 0 on a valid file and prints a summary', () => {
+    const result = cli(['lint', join(dir, 'valid.yaml')]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /^0 errors, 0 warnings, 0 notes in 1 file \(3 objects checked\)\n$/);
+  });
+
+  it('exits 1 on errors and prints path:line:col: severity rule: message', () => {
+    const file = join(dir, 'nested', 'deeper', 'broken.yml');
+    const result = cli(['lint', file]);
+    assert.equal(result.code, 1);
+    const lines = result.stdout.trim().split('\n');
+    assert.equal(lines[0], `${file}:1:13: error api/removed-version: apiVersion certmanager.k8s.io/v1alpha1 is the API group of cert-manager before v0.11 and is no longer served; use cert-manager.io/v1 (the fields changed too: see the cert-manager upgrade notes)`);
+    const organization = lineOf(broken, 'organization:');
+    assert.match(lines[1], new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:${organization}:3: error schema/unknown-field: unknown field "spec.organization"`));
+    assert.equal(lines[lines.length - 1], '2 errors, 0 warnings, 0 notes in 1 file (1 object checked)');
+  });
+
+  it('walks folders recursively for .yaml and .yml only', () => {
+    const result = cli(['lint', dir, '--format', 'json']);
+    assert.equal(result.code, 1);
+    const files = new Set((JSON.parse(result.stdout).findings as { file: string }[]).map((f) => f.file));
+    assert.deepEqual([...files].sort(), [join(dir, 'nested', 'deeper', 'broken.yml'), join(dir, 'warning.yaml')].sort());
+  });
+
+  it('reads stdin with -', () => {
+    const result = cli(['lint', '-', '--format', 'json'], { input: broken });
+    assert.equal(result.code, 1);
+    const findings = JSON.parse(result.stdout).findings;
+    assert.equal(findings[0].file, '-');
+  });
+
+  it('writes JSON findings with 1-based positions and object identity', () => {
+    const result = cli(['lint', join(dir, 'nested'), '--format', 'json']);
+    const { findings } = JSON.parse(result.stdout);
+    const unknown = findings.find((f: { rule: string }) => f.rule === 'schema/unknown-field');
+    assert.deepEqual(Object.keys(unknown).sort(), ['column', 'endColumn', 'endLine', 'field', 'file', 'kind', 'line', 'message', 'name', 'namespace', 'rule', 'severity'].sort());
+    assert.equal(unknown.line, lineOf(broken, 'organization:'));
+    assert.equal(unknown.column, broken.split('\n')[unknown.line - 1].indexOf('organization') + 1);
+    assert.equal(unknown.endColumn - unknown.column, 'organization'.length);
+    assert.equal(unknown.field, 'spec.organization');
+    assert.equal(unknown.kind, 'Certificate');
+    assert.equal(unknown.severity, 'error');
+  });
+
+  it('writes SARIF 2.1.0 with one result per finding and the rules used', () => {
+    const json = JSON.parse(cli(['lint', dir, '--format', 'json']).stdout).findings;
+    const result = cli(['lint', dir, '--format', 'sarif']);
+    assert.equal(result.code, 1);
+    const sarif = JSON.parse(result.stdout);
+    assert.equal(sarif.version, '2.1.0');
+    const run = sarif.runs[0];
+    assert.equal(run.tool.driver.name, 'trustwright');
+    assert.equal(run.results.length, json.length);
+    const ruleIds = run.tool.driver.rules.map((r: { id: string }) => r.id);
+    for (const r of run.results) {
+      assert.equal(ruleIds[r.ruleIndex], r.ruleId);
+      assert.ok(['error', 'warning', 'note'].includes(r.level));
+      assert.ok(r.locations[0].physicalLocation.region.startLine >= 1);
+    }
+  });
+
+  it('--fail-on decides the exit code', () => {
+    const file = join(dir, 'warning.yaml');
+    assert.equal(cli(['lint', file]).code, 0);
+    assert.equal(cli(['lint', file, '--fail-on', 'warning']).code, 1);
+    assert.equal(cli(['lint', join(dir, 'nested'), '--fail-on', 'never']).code, 0);
+  });
+
+  it('exits 2 on usage and I/O errors', () => {
+    assert.equal(cli(['lint', join(dir, 'missing.yaml')]).code, 2);
+    assert.equal(cli(['lint', dir, '--format', 'xml']).code, 2);
+    assert.equal(cli(['lint', dir, '--fail-on', 'sometimes']).code, 2);
+    assert.equal(cli(['lint', dir, '--no-such-flag']).code, 2);
+    assert.equal(cli(['frobnicate']).code, 2);
+    const missing = cli(['lint', dir, '--config', join(dir, 'nope.yaml')]);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /nope\.yaml/);
+  });
+
+  it('honours .trustwright.yaml found upward from the file, and --config', () => {
+    const project = mkdtempSync(join(tmpdir(), 'trustwright-config-'));
+    try {
+      mkdirSync(join(project, 'manifests'));
+      writeFileSync(join(project, 'manifests', 'broken.yaml'), broken);
+      writeFileSync(join(project, '.trustwright.yaml'), 'rules:\n  schema/unknown-field: warning\n  api/removed-version: off\n');
+      const result = cli(['lint', join(project, 'manifests'), '--format', 'json']);
+      const findings = JSON.parse(result.stdout).findings as { rule: string; severity: string }[];
+      assert.deepEqual(findings.map((f) => `${f.rule}:${f.severity}`), ['schema/unknown-field:warning']);
+      assert.equal(result.code, 0);
+
+      writeFileSync(join(project, 'strict.yaml'), 'rules:\n  api/removed-version: error\n');
+      const explicit = cli(['lint', join(project, 'manifests'), '--config', join(project, 'strict.yaml')]);
+      assert.equal(explicit.code, 1);
+      assert.match(explicit.stdout, /api\/removed-version/);
+    } finally {
+      rmSync(project, { recursive: true, force: true });
+    }
+  });
+
+  it('honours trustwright-disable comments', () => {
+    const silenced = broken.replace('  organization:', '  # trustwright-disable-next-line schema/unknown-field\n  organization:');
+    const result = cli(['lint', '-', '--format', 'json'], { input: silenced });
+    const rules = JSON.parse(result.stdout).findings.map((f: { rule: string }) => f.rule);
+    assert.deepEqual(rules, ['api/removed-version']);
+  });
+});
+
+describe('trustwright explain and rules', () => {
+  it('explains a rule with how to silence it', () => {
+    const result = cli(['explain', 'certificate/duration']);
+    assert.equal(result.code, 0);
+    assert.match(result.stdout, /^certificate\/duration \(error, admission webhook; applies to Certificate\)/);
+    assert.match(result.stdout, /trustwright-disable-next-line certificate\/duration/);
+  });
+
+  it('suggests the closest rule id for a typo', () => {
+    const result = cli(['explain', 'certificate/duraton']);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /did you mean certificate\/duration\?/);
+  });
+
+  it('lists every rule', () => {
+    const result = cli(['rules']);
+    assert.equal(result.code, 0);
+    assert.ok(result.stdout.split('\n').some((l) => l.startsWith('schema/unknown-field')));
+  });
+});
