@@ -7,7 +7,7 @@ import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerO
 let client: LanguageClient | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
-  const output = vscode.window.createOutputChannel('Trustwright');
+  const output = vscode.window.createOutputChannel('Trustwright', { log: true });
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
 
   const serverOptions: ServerOptions = {

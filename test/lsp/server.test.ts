@@ -72,7 +72,7 @@ describe('language server over stdio', () => {
     const syntax = diagnostics.find((d) => d.code === 'yaml/syntax');
     assert.ok(syntax);
     assert.equal(syntax.range.start.line, 3);
-    assert.match(syntax.message, /tabs/i);
+    assert.match(syntax.message as string, /tabs/i);
   });
 
   it('keeps positions exact in a CRLF file', async () => {

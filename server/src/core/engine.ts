@@ -161,11 +161,10 @@ function yamlFindings(file: ParsedFile, document: ParsedDocument, aliasProblems:
 
 function yamlProblemFinding(file: ParsedFile, problem: YamlProblem): RawFinding {
   if (problem.code === 'DUPLICATE_KEY') {
-    const key = file.text.slice(problem.start, problem.end).trim();
     const line = file.lines.positionAt(problem.start).line + 1;
     return {
       rule: 'yaml/duplicate-key',
-      message: `line ${line}: key "${keyText(file, problem)}" already set in map; remove one of the two${key ? '' : ''}`,
+      message: `line ${line}: key "${keyText(file, problem)}" already set in map; remove one of the two`,
       start: problem.start,
       end: problem.end,
       field: [],
@@ -255,7 +254,7 @@ function objectFindings(file: ParsedFile, object: ManifestObject, settings: Engi
       settings,
       spec: asMap(object.value.spec),
       report: (path, message, options = {}) => {
-        if (rule.layer === 'webhook' && structural.some((s) => samePath(s.path, path) || (s.layer === 'schema' && isPrefix(s.path, path) && s.path.length > 0 && path.length > s.path.length))) {
+        if (rule.layer === 'webhook' && structural.some((s) => shadows(s, path))) {
           return; // the API server rejects the object first, with the schema's message
         }
         push(rule.id, path, message, rule.layer, options.anchor ?? 'value', options);
@@ -268,12 +267,17 @@ function objectFindings(file: ParsedFile, object: ManifestObject, settings: Engi
     }
   }
 
-  return filterTemplated(file, object, out, helm, placeholders);
+  return filterTemplated(object, out, helm, placeholders);
+}
+
+/** A schema finding at a field, or a type/structure finding above it, hides the webhook's. */
+function shadows(structural: { path: FieldPath; layer: Layer }, path: FieldPath): boolean {
+  if (samePath(structural.path, path)) return true;
+  return structural.layer === 'schema' && structural.path.length > 0 && isPrefix(structural.path, path);
 }
 
 /** Drops findings on values that hold template expressions, and says once what was skipped. */
 function filterTemplated(
-  file: ParsedFile,
   object: ManifestObject,
   findings: RawFinding[],
   helm: readonly TemplateSpan[],
@@ -304,7 +308,6 @@ function filterTemplated(
     layer: 'template',
     object,
   });
-  void file;
   return kept;
 }
 
@@ -329,8 +332,9 @@ export function rangeFor(file: ParsedFile, object: ManifestObject, path: FieldPa
   const found = loc.depth === path.length;
 
   if (!found || anchor === 'missing') {
-    const key = found ? loc.deepestKey : loc.deepestKey;
+    // A field that is present but empty is underlined at its key; a missing one at its parent's.
     if (anchor === 'missing' && found && loc.key?.range) return [loc.key.range[0], loc.key.range[1]];
+    const key = loc.deepestKey;
     if (key?.range && loc.depth > 0) return [key.range[0], key.range[1]];
     return firstLine(file, object.node);
   }
