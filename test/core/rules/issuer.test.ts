@@ -175,6 +175,11 @@ const solverCases: readonly Case[] = [
     expected: ['issuer/acme-solver@spec.acme.solvers[0].waitInsteadOfSelfCheck'],
     message: 'spec.acme.solvers[0].waitInsteadOfSelfCheck: Invalid value: -30s: waitInsteadOfSelfCheck must not be negative',
   },
+  {
+    name: 'waitInsteadOfSelfCheck in days, which Go durations do not have',
+    spec: acme(ingressSolver + '      waitInsteadOfSelfCheck: 1d\n'),
+    expected: ['issuer/acme-solver@spec.acme.solvers[0].waitInsteadOfSelfCheck'],
+  },
   { name: 'waitInsteadOfSelfCheck of zero skips the self-check and passes', spec: acme(ingressSolver + '      waitInsteadOfSelfCheck: 0s\n'), expected: [] },
   {
     name: 'an http01 solver with neither ingress nor gatewayHTTPRoute',
@@ -446,6 +451,13 @@ const otherCases: readonly Case[] = [
     message: 'spec.vault.clientKeySecretRef: Invalid value: "<snip>": clientKeySecretRef must be provided when defining the clientCertSecretRef',
   },
   {
+    name: 'a Vault client key without its certificate',
+    kind: 'ClusterIssuer',
+    spec: '  vault:\n    server: https://vault:8200\n    path: pki/sign/web\n    clientKeySecretRef: {name: vault-client-tls, key: tls.key}\n    auth:\n      tokenSecretRef: {name: vault-token, key: token}\n',
+    expected: ['issuer/vault@spec.vault.clientCertSecretRef'],
+    message: 'spec.vault.clientCertSecretRef: Invalid value: "<snip>": clientCertSecretRef must be provided when defining the clientKeySecretRef',
+  },
+  {
     name: 'the Vault mTLS issuer with kubernetes auth from the docs passes (corpus 16)',
     spec: '  vault:\n    path: pki_int/sign/application-1\n    server: https://vault.vault:8200\n    caBundleSecretRef: {key: server_ca.crt, name: vault-client-tls}\n    clientCertSecretRef: {name: vault-client-tls, key: client.crt}\n    clientKeySecretRef: {name: vault-client-tls, key: client.key}\n    auth:\n      kubernetes:\n        role: vault-issuer\n        mountPath: /v1/auth/kubernetes\n        serviceAccountRef:\n          name: vault-issuer\n',
     expected: [],
@@ -484,6 +496,12 @@ const otherCases: readonly Case[] = [
     spec: '  vault:\n    server: https://vault:8200\n    path: pki/sign/web\n    auth:\n      kubernetes:\n        role: web\n',
     expected: ['issuer/vault-auth@spec.vault.auth.kubernetes'],
     message: 'spec.vault.auth.kubernetes: Required value: please supply one of: secretRef, serviceAccountRef',
+  },
+  {
+    name: 'Vault AppRole auth with an empty roleId',
+    spec: '  vault:\n    server: https://vault:8200\n    path: pki/sign/web\n    auth:\n      appRole:\n        path: approle\n        roleId: ""\n        secretRef: {name: approle, key: secretId}\n',
+    expected: ['issuer/vault-auth@spec.vault.auth.appRole.roleId'],
+    message: 'spec.vault.auth.appRole.roleId: Required value',
   },
   {
     name: 'Vault AWS IRSA auth without iamRoleArn',
