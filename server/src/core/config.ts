@@ -49,6 +49,10 @@ export function settingsFrom(raw: unknown, source: string): LoadedConfig {
     if (typeof value.maxFileSize === 'number' && value.maxFileSize > 0) settings.maxFileSize = value.maxFileSize;
     else problems.push({ message: `${source}: maxFileSize must be a positive number of characters` });
   }
+  if (value.expiryWarningDays !== undefined) {
+    if (typeof value.expiryWarningDays === 'number' && value.expiryWarningDays >= 0) settings.expiryWarningDays = value.expiryWarningDays;
+    else problems.push({ message: `${source}: expiryWarningDays must be a number of days (0 or more)` });
+  }
   return { settings, problems };
 }
 
@@ -80,6 +84,7 @@ export function mergeSettings(...layers: readonly Partial<EngineSettings>[]): Pa
   const merged: { -readonly [K in keyof EngineSettings]?: EngineSettings[K] } = {};
   for (const layer of layers) {
     if (layer.maxFileSize !== undefined) merged.maxFileSize = layer.maxFileSize;
+    if (layer.expiryWarningDays !== undefined) merged.expiryWarningDays = layer.expiryWarningDays;
     if (layer.rules) merged.rules = { ...merged.rules, ...layer.rules };
   }
   return merged;

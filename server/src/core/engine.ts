@@ -10,7 +10,8 @@ import { locate, type AliasProblem } from './model/value';
 import { schemaFor } from './schema/registry';
 import { validateStructure, type Anchor } from './schema/structural';
 import { RULES, ruleById } from './rules/registry';
-import type { ReportOptions, RuleContext } from './rules/types';
+import type { ReportOptions, RuleContext, SiteContext } from './rules/types';
+import { findSites, type PemSite } from './pem/sites';
 import { withDefaults, type EngineSettings } from './settings';
 import { applySuppressions } from './suppress';
 
@@ -20,6 +21,8 @@ export interface Analysis {
   readonly objects: readonly ManifestObject[];
   /** Every object with an apiVersion and kind, ours or not (for outlines). */
   readonly resources: readonly ManifestObject[];
+  /** Every place a certificate, key or CSR is embedded, in any object. */
+  readonly sites: readonly PemSite[];
   readonly findings: readonly Finding[];
 }
 
@@ -50,12 +53,13 @@ export function analyze(text: string, partialSettings?: Partial<EngineSettings>)
       field: [],
       layer: 'yaml',
     });
-    return finish(file, [], [], raw, settings);
+    return finish(file, { objects: [], resources: [], sites: [] }, raw, settings);
   }
 
   const perDocument = extractObjects(file);
   const objects: ManifestObject[] = [];
   const resources = perDocument.flatMap((d) => d.objects).filter((o) => o.kind !== undefined);
+  const sites: PemSite[] = [];
   for (const { document, objects: found, aliasProblems } of perDocument) {
     const yaml = yamlFindings(file, document, aliasProblems);
     raw.push(...yaml);
@@ -63,18 +67,20 @@ export function analyze(text: string, partialSettings?: Partial<EngineSettings>)
     // recovered would only add guesses to the real error.
     if (yaml.some((f) => f.rule === 'yaml/syntax' || f.rule === 'yaml/alias-limit')) continue;
     for (const object of found) {
+      const objectSites = object.kind ? findSites(file, object) : [];
+      sites.push(...objectSites);
+      if (objectSites.length > 0) raw.push(...siteFindings(file, object, objectSites, settings));
       if (object.classification.status === 'other') continue;
       objects.push(object);
-      raw.push(...objectFindings(file, object, settings));
+      raw.push(...objectFindings(file, object, objectSites, settings));
     }
   }
-  return finish(file, objects, resources, raw, settings);
+  return finish(file, { objects, resources, sites }, raw, settings);
 }
 
 function finish(
   file: ParsedFile,
-  objects: ManifestObject[],
-  resources: ManifestObject[],
+  model: Pick<Analysis, 'objects' | 'resources' | 'sites'>,
   raw: RawFinding[],
   settings: EngineSettings,
 ): Analysis {
@@ -102,7 +108,7 @@ function finish(
       SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
       a.rule.localeCompare(b.rule),
   );
-  return { file, objects, resources, findings: kept };
+  return { file, ...model, findings: kept };
 }
 
 function objectRef(object: ManifestObject): ObjectRef {
@@ -201,7 +207,7 @@ function sentence(message: string): string {
 // ---------------------------------------------------------------------------------------------
 // Object layers: apiVersion/kind, metadata, schema + CEL, webhook rules
 
-function objectFindings(file: ParsedFile, object: ManifestObject, settings: EngineSettings): RawFinding[] {
+function objectFindings(file: ParsedFile, object: ManifestObject, sites: readonly PemSite[], settings: EngineSettings): RawFinding[] {
   const out: RawFinding[] = [];
   const classification = object.classification;
   const helm = object.document.templateSpans.filter((s) => s.kind === 'helm');
@@ -210,7 +216,8 @@ function objectFindings(file: ParsedFile, object: ManifestObject, settings: Engi
 
   const at = (path: FieldPath, anchor: Anchor): [number, number] => rangeFor(file, object, path, anchor);
   const push = (rule: string, path: FieldPath, message: string, layer: Layer, anchor: Anchor, options: ReportOptions = {}) => {
-    const [start, end] = at(path, options.anchor ?? anchor);
+    const site = options.within ? sites.find((s) => samePath(s.path, path)) : undefined;
+    const [start, end] = site && options.within ? siteSpan(site, options.within) : at(path, options.anchor ?? anchor);
     out.push({ rule, message, start, end, field: path, layer, object, severity: options.severity, fixes: options.fixes });
   };
 
@@ -268,6 +275,47 @@ function objectFindings(file: ParsedFile, object: ManifestObject, settings: Engi
   }
 
   return filterTemplated(object, out, helm, placeholders);
+}
+
+/** Document offsets of a stretch of a site's text (a PEM block, usually). */
+function siteSpan(site: PemSite, [from, to]: readonly [number, number]): [number, number] {
+  const start = site.toDocument(from);
+  const end = Math.max(start + 1, site.toDocument(Math.max(from, to - 1)) + 1);
+  return [start, Math.min(end, site.valueRange[1])];
+}
+
+/** Certificate rules run on every site, whatever kind of object holds it. */
+function siteFindings(file: ParsedFile, object: ManifestObject, sites: readonly PemSite[], settings: EngineSettings): RawFinding[] {
+  const out: RawFinding[] = [];
+  for (const rule of RULES) {
+    if (!rule.checkSite || settings.rules[rule.id] === 'off') continue;
+    for (const site of sites) {
+      const context: SiteContext = {
+        site,
+        settings,
+        lines: file.lines,
+        report: (within, message, options = {}) => {
+          const [start, end] = within ? siteSpan(site, within) : [site.valueRange[0], site.valueRange[1]];
+          out.push({ rule: rule.id, message, start, end, field: site.path, layer: rule.layer, object, severity: options.severity, fixes: options.fixes });
+        },
+      };
+      try {
+        rule.checkSite(context);
+      } catch (error) {
+        out.push({
+          rule: 'engine/rule-failed',
+          message: `rule ${rule.id} failed on ${site.field} (${(error as Error).message}); other rules still ran`,
+          start: site.valueRange[0],
+          end: site.valueRange[1],
+          field: site.path,
+          layer: 'lint',
+          object,
+        });
+      }
+    }
+  }
+  const spans = object.document.templateSpans;
+  return spans.length === 0 ? out : out.filter((f) => !overlapsTemplate(spans, f.start, f.end));
 }
 
 /** A schema finding at a field, or a type/structure finding above it, hides the webhook's. */

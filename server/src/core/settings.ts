@@ -8,11 +8,16 @@ export interface EngineSettings {
   readonly rules: Readonly<Record<string, RuleSeverity>>;
   /** Files larger than this (in characters) are checked for YAML syntax only. */
   readonly maxFileSize: number;
+  /** Certificates expiring within this many days are reported (pem/expiring-soon). */
+  readonly expiryWarningDays: number;
+  /** The time expiry is judged against, in ms since the epoch; tests pin it, faces leave it unset. */
+  readonly now?: number;
 }
 
 export const DEFAULT_SETTINGS: EngineSettings = {
   rules: {},
   maxFileSize: 5 * 1024 * 1024,
+  expiryWarningDays: 30,
 };
 
 export function withDefaults(partial: Partial<EngineSettings> | undefined): EngineSettings {

@@ -58,8 +58,9 @@ export class SettingsProvider {
 /** The engine-relevant part of the `trustwright` settings section. */
 function pick(raw: unknown): unknown {
   if (!raw || typeof raw !== 'object') return undefined;
-  const { rules, maxFileSize } = raw as Record<string, unknown>;
+  const { rules, maxFileSize, expiryWarningDays } = raw as Record<string, unknown>;
   const out: Record<string, unknown> = {};
+  if (expiryWarningDays !== undefined) out.expiryWarningDays = expiryWarningDays;
   if (rules && typeof rules === 'object' && Object.keys(rules).length > 0) out.rules = rules;
   if (maxFileSize !== undefined) out.maxFileSize = maxFileSize;
   return out;

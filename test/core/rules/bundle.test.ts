@@ -200,7 +200,7 @@ function openssl(...args: string[]): string {
 before(() => {
   dir = mkdtempSync(join(tmpdir(), 'trustwright-bundle-'));
   writeFileSync(join(dir, 'req.cnf'), '[req]\ndistinguished_name = dn\nprompt = no\n[dn]\nCN = Test Root\n[ca]\nbasicConstraints = critical,CA:TRUE\nkeyUsage = critical,keyCertSign,cRLSign\n');
-  openssl('req', '-x509', '-config', 'req.cnf', '-extensions', 'ca', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '30');
+  openssl('req', '-x509', '-config', 'req.cnf', '-extensions', 'ca', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '365');
   openssl('genrsa', '-traditional', '-out', 'rsa.key', '2048');
   pem.ca = readFileSync(join(dir, 'ca.pem'), 'utf8');
   pem.rsaKey = readFileSync(join(dir, 'rsa.key'), 'utf8');
@@ -294,7 +294,7 @@ describe('bundle/inline-pem', () => {
   });
 });
 
-describe('bundle/inline-expired', () => {
+describe('expired certificates in inLine (pem/expired, trust-manager#276)', () => {
   let expired = '';
   before(async () => {
     // Made in memory for this run: a CA whose validity ended on 2020-01-01.
@@ -313,12 +313,17 @@ describe('bundle/inline-expired', () => {
     expired = certificate.toString('pem');
   });
 
-  it('warns on an expired certificate (trust-manager#276)', () => {
-    const findings = lint(inLine(pem.ca + expired)).filter((f) => f.rule === 'bundle/inline-expired');
-    assert.deepEqual(
-      findings.map((f) => `${f.severity}@${f.field}: ${f.message}`),
-      ['warning@spec.sources[0].inLine: PEM block 2 (CN=Expired Root) expired on 2020-01-01; it validates nothing, and trust-manager drops it when expired certificates are filtered'],
-    );
+  it('warns on an expired certificate, on that certificate\'s own lines', () => {
+    const text = inLine(pem.ca + expired);
+    const findings = lint(text).filter((f) => f.rule === 'pem/expired');
+    assert.equal(findings.length, 1);
+    assert.equal(findings[0].severity, 'warning');
+    assert.equal(findings[0].field, 'spec.sources[0].inLine');
+    assert.match(findings[0].message, /^certificate CN=Expired Root \(PEM block 2\) expired on 2020-01-01, \d+ years ago; replace or remove it$/);
+    const lines = text.split('\n');
+    assert.equal(lines[findings[0].range.start.line].trim(), '-----BEGIN CERTIFICATE-----');
+    assert.equal(lines[findings[0].range.end.line].trim(), '-----END CERTIFICATE-----');
+    assert.ok(findings[0].range.start.line > lines.findIndex((l) => l.includes('-----END CERTIFICATE-----')), 'not the first block');
   });
 
   it('says nothing about a current certificate', () => {

@@ -56,7 +56,7 @@ before(() => {
   csr.ecTampered = tamper('plain');
   makeCsr('rsa', [], 'rsa');
   csr.rsaTampered = tamper('rsa');
-  openssl(['req', '-x509', '-config', 'req.cnf', '-extensions', 'ca', '-key', 'plain.key', '-subj', '/CN=Not A CSR', '-out', 'cert.pem', '-days', '1']);
+  openssl(['req', '-x509', '-config', 'req.cnf', '-extensions', 'ca', '-key', 'plain.key', '-subj', '/CN=Not A CSR', '-out', 'cert.pem', '-days', '365']);
   csr.certificate = readFileSync(join(dir, 'cert.pem'), 'utf8');
   csr.der = readDer('plain').toString('latin1');
 });

@@ -98,7 +98,7 @@ let keyPem = '';
 before(() => {
   dir = mkdtempSync(join(tmpdir(), 'trustwright-cb-'));
   writeFileSync(join(dir, 'req.cnf'), '[req]\ndistinguished_name = dn\nprompt = no\n[dn]\nCN = Preview Root\n[ca]\nbasicConstraints = critical,CA:TRUE\n');
-  execFileSync('openssl', ['req', '-x509', '-config', 'req.cnf', '-extensions', 'ca', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '30'], {
+  execFileSync('openssl', ['req', '-x509', '-config', 'req.cnf', '-extensions', 'ca', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '365'], {
     cwd: dir,
     stdio: 'ignore',
   });

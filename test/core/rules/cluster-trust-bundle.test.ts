@@ -34,7 +34,7 @@ extendedKeyUsage = serverAuth
 
 function selfSigned(name: string, section: string | undefined, cn: string): string {
   const ext = section ? ['-extensions', section] : [];
-  openssl(['req', '-x509', '-config', 'req.cnf', ...ext, '-subj', `/CN=${cn}`, '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.pem`, '-days', '30']);
+  openssl(['req', '-x509', '-config', 'req.cnf', ...ext, '-subj', `/CN=${cn}`, '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.pem`, '-days', '365']);
   return readFileSync(join(dir, `${name}.pem`), 'utf8');
 }
 
@@ -46,7 +46,7 @@ before(() => {
   pem.noCertSign = selfSigned('nocertsign', 'ca_without_certsign', 'CA Without CertSign');
   pem.noExtensions = selfSigned('plain', undefined, 'No Extensions');
   openssl(['req', '-new', '-config', 'req.cnf', '-subj', '/CN=leaf.example.com', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'leaf.key', '-out', 'leaf.csr']);
-  openssl(['x509', '-req', '-in', 'leaf.csr', '-CA', 'root.pem', '-CAkey', 'root.key', '-CAcreateserial', '-extfile', 'req.cnf', '-extensions', 'leaf', '-out', 'leaf.pem', '-days', '30']);
+  openssl(['x509', '-req', '-in', 'leaf.csr', '-CA', 'root.pem', '-CAkey', 'root.key', '-CAcreateserial', '-extfile', 'req.cnf', '-extensions', 'leaf', '-out', 'leaf.pem', '-days', '365']);
   pem.leaf = readFileSync(join(dir, 'leaf.pem'), 'utf8');
   pem.key = readFileSync(join(dir, 'root.key'), 'utf8');
 
@@ -244,7 +244,8 @@ describe('cluster-trust-bundle rules', () => {
     const count = (text.match(/^Certificate:/gm) ?? []).length;
     assert.equal((text.match(/CA:TRUE/g) ?? []).length, count, 'every Debian root has CA:TRUE');
 
-    assert.deepEqual(summary(lint(ctb(bundle))), []);
+    // The API server accepts it (certificate hygiene such as expiry is reported by pem/* rules).
+    assert.deepEqual(summary(lint(ctb(bundle)), (f) => f.rule.startsWith('cluster-trust-bundle/')), []);
     const doubled = lint(ctb(bundle + bundle)).filter((f) => f.rule === 'cluster-trust-bundle/trust-bundle');
     assert.equal(doubled.length, count);
     assert.equal(doubled[0].message, omitted(`duplicate trust anchor (indices [0 ${count}])`));

@@ -161,7 +161,8 @@ export function checkInlinePem(context: RuleContext, path: FieldPath, text: stri
       const consequence = served
         ? `; trust-manager cannot read it and fails the whole Bundle ("invalid PEM data in source")`
         : '; trust-manager cannot read this certificate';
-      context.report(path, `${nearMissMessage(text, block, name)}${consequence}`, served ? { severity: 'error' } : {});
+      const within = [block.start, block.end] as const;
+      context.report(path, `${nearMissMessage(text, block, name)}${consequence}`, served ? { severity: 'error', within } : { within });
       return;
     }
     if (block.type !== 'CERTIFICATE') {
@@ -170,6 +171,7 @@ export function checkInlinePem(context: RuleContext, path: FieldPath, text: stri
         : '';
       context.report(path, `invalid PEM block in bundle: only CERTIFICATE blocks are permitted but found '${block.type}' (PEM block ${index + 1}); ${whole}${key}`, {
         severity: 'error',
+        within: [block.start, block.end],
       });
       return;
     }
@@ -178,7 +180,7 @@ export function checkInlinePem(context: RuleContext, path: FieldPath, text: stri
       context.report(
         path,
         `invalid PEM block in bundle; blocks are not permitted to have PEM headers (PEM block ${index + 1} has "${first.name}: ${first.value}"); ${whole}. Remove the header lines`,
-        { severity: 'error' },
+        { severity: 'error', within: [block.start, block.end] },
       );
       return;
     }
@@ -186,6 +188,7 @@ export function checkInlinePem(context: RuleContext, path: FieldPath, text: stri
     if (typeof parsed === 'string') {
       context.report(path, `invalid PEM block in bundle; invalid PEM certificate: ${name} is not an X.509 certificate (${parsed}); ${whole}`, {
         severity: 'error',
+        within: [block.start, block.end],
       });
     }
   });
@@ -205,21 +208,6 @@ function nearMissMessage(text: string, block: PemBlock, name: string): string {
       return `${name} does not decode: its body is not valid base64 (${why})`;
     }
   }
-}
-
-/** Certificates in `text` (as trust-manager would read them) whose NotAfter is before `now`. */
-export function expiredCertificates(text: string, now = Date.now()): { index: number; subject: string; notAfter: Date }[] {
-  const out: { index: number; subject: string; notAfter: Date }[] = [];
-  findPemBlocks(text).forEach((block, index) => {
-    if (!block.decodes || block.type !== 'CERTIFICATE' || block.hasHeaders) return;
-    const certificate = parseCertificate(block.bytes!);
-    if (typeof certificate === 'string') return;
-    const notAfter = new Date(Date.parse(certificate.validTo));
-    if (Number.isNaN(notAfter.getTime()) || notAfter.getTime() >= now) return;
-    const subject = certificate.subject.split('\n').find((part) => part.startsWith('CN=')) ?? certificate.subject.split('\n')[0];
-    out.push({ index, subject, notAfter });
-  });
-  return out;
 }
 
 /** The certificate, or why it does not parse. */
@@ -455,29 +443,6 @@ export const bundleRules: readonly Rule[] = [
         const text = asString(asMap(entry)?.inLine);
         if (text === undefined || text === '') return; // the schema requires at least one character
         checkInlinePem(context, ['spec', 'sources', index, 'inLine'], text, 'Bundle');
-      });
-    },
-  },
-  {
-    id: 'bundle/inline-expired',
-    severity: 'warning',
-    layer: 'lint',
-    kinds: KIND,
-    doc: {
-      summary: 'An `inLine` source holds a certificate that has expired.',
-      details:
-        'Expired CA certificates validate nothing. trust-manager keeps them by default, but with `--filter-expired-certificates` (Helm `filterExpiredCertificates.enabled`) it drops them, and when every certificate of the bundle is dropped the Bundle fails with an error that does not mention expiry (trust-manager#276). Replace or remove the certificate.',
-    },
-    check(context) {
-      asList(spec(context).sources).forEach((entry, index) => {
-        const text = asString(asMap(entry)?.inLine);
-        if (!text) return;
-        for (const expired of expiredCertificates(text)) {
-          context.report(
-            ['spec', 'sources', index, 'inLine'],
-            `PEM block ${expired.index + 1} (${expired.subject}) expired on ${expired.notAfter.toISOString().slice(0, 10)}; it validates nothing, and trust-manager drops it when expired certificates are filtered`,
-          );
-        }
       });
     },
   },

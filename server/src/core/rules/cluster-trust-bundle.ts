@@ -96,41 +96,42 @@ export function hasCAFlag(certificate: X509Certificate, der: Uint8Array): boolea
 }
 
 /** validateTrustBundle: every problem the API server reports for spec.trustBundle. */
-export function trustBundleProblems(text: string): string[] {
-  const at = 'spec.trustBundle';
-  if (Buffer.byteLength(text, 'utf8') > MAX_TRUST_BUNDLE_BYTES) return [fieldError.tooLong(at, MAX_TRUST_BUNDLE_BYTES)];
+export interface TrustBundleProblem {
+  readonly message: string;
+  /** The offending block, as offsets into the trust bundle text. */
+  readonly within?: readonly [number, number];
+}
 
-  const out: string[] = [];
-  const seen = new Map<string, number[]>();
+export function trustBundleProblems(text: string): TrustBundleProblem[] {
+  const at = 'spec.trustBundle';
+  if (Buffer.byteLength(text, 'utf8') > MAX_TRUST_BUNDLE_BYTES) return [{ message: fieldError.tooLong(at, MAX_TRUST_BUNDLE_BYTES) }];
+
+  const out: TrustBundleProblem[] = [];
+  const seen = new Map<string, { entry: number; within: readonly [number, number] }[]>();
   decodedPemBlocks(text).forEach((block, entry) => {
-    if (block.type !== 'CERTIFICATE') {
-      out.push(fieldError.invalid(at, OMITTED, `entry ${entry} has bad block type: ${block.type}`));
-      return;
-    }
-    if (block.hasHeaders) {
-      out.push(fieldError.invalid(at, OMITTED, `entry ${entry} has PEM block headers`));
-      return;
-    }
+    const within = [block.start, block.end] as const;
+    const invalid = (detail: string) => out.push({ message: fieldError.invalid(at, OMITTED, detail), within });
+    if (block.type !== 'CERTIFICATE') return invalid(`entry ${entry} has bad block type: ${block.type}`);
+    if (block.hasHeaders) return invalid(`entry ${entry} has PEM block headers`);
     let certificate: X509Certificate;
     try {
       certificate = new X509Certificate(block.bytes!);
     } catch {
-      out.push(fieldError.invalid(at, OMITTED, `entry ${entry} does not parse as X.509`));
-      return;
+      return invalid(`entry ${entry} does not parse as X.509`);
     }
-    if (!hasCAFlag(certificate, block.bytes!)) {
-      out.push(fieldError.invalid(at, OMITTED, `entry ${entry} does not have the CA bit set`));
-      return;
-    }
+    if (!hasCAFlag(certificate, block.bytes!)) return invalid(`entry ${entry} does not have the CA bit set`);
     const key = certificate.fingerprint256;
-    seen.set(key, [...(seen.get(key) ?? []), entry]);
+    seen.set(key, [...(seen.get(key) ?? []), { entry, within }]);
   });
 
   // A malformed entry hides the "missing" and "duplicate" checks, as in the API server.
   if (out.length > 0) return out;
-  if (seen.size === 0) return [fieldError.invalid(at, OMITTED, 'at least one trust anchor must be provided')];
-  for (const indices of seen.values()) {
-    if (indices.length > 1) out.push(fieldError.invalid(at, OMITTED, `duplicate trust anchor (indices [${indices.join(' ')}])`));
+  if (seen.size === 0) return [{ message: fieldError.invalid(at, OMITTED, 'at least one trust anchor must be provided') }];
+  for (const copies of seen.values()) {
+    if (copies.length > 1) {
+      const message = fieldError.invalid(at, OMITTED, `duplicate trust anchor (indices [${copies.map((c) => c.entry).join(' ')}])`);
+      out.push({ message, within: copies[copies.length - 1].within });
+    }
   }
   return out;
 }
@@ -199,7 +200,7 @@ export const clusterTrustBundleRules: readonly Rule[] = [
     check(context) {
       const text = asString(context.spec?.trustBundle);
       if (text === undefined) return; // required by the schema
-      for (const problem of trustBundleProblems(text)) context.report(['spec', 'trustBundle'], problem);
+      for (const problem of trustBundleProblems(text)) context.report(['spec', 'trustBundle'], problem.message, { within: problem.within });
     },
   },
   {
@@ -224,7 +225,9 @@ export const clusterTrustBundleRules: readonly Rule[] = [
             : block.problem === 'unterminated'
               ? `no "-----END ${block.type}-----" line follows it`
               : 'its BEGIN line does not end in exactly five dashes';
-        context.report(path, `${formatPath(path)}: PEM block ${index + 1} (${block.type || 'no type'}) is skipped without an error: ${why}`);
+        context.report(path, `${formatPath(path)}: PEM block ${index + 1} (${block.type || 'no type'}) is skipped without an error: ${why}`, {
+          within: [block.start, block.end],
+        });
       });
     },
   },

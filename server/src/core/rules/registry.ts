@@ -8,6 +8,7 @@ import { issuerRules } from './issuer';
 import { bundleRules } from './bundle';
 import { clusterBundleRules } from './cluster-bundle';
 import { clusterTrustBundleRules } from './cluster-trust-bundle';
+import { pemRules } from './pem';
 import type { Rule } from './types';
 
 export const RULES: readonly Rule[] = [
@@ -19,6 +20,7 @@ export const RULES: readonly Rule[] = [
   ...bundleRules,
   ...clusterBundleRules,
   ...clusterTrustBundleRules,
+  ...pemRules,
 ];
 
 const BY_ID = new Map(RULES.map((r) => [r.id, r]));

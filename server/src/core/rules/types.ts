@@ -5,6 +5,8 @@ import type { FieldPath } from '../model/path';
 import type { JsonValue } from '../model/value';
 import type { Anchor } from '../schema/structural';
 import type { EngineSettings } from '../settings';
+import type { PemSite } from '../pem/sites';
+import type { LineIndex } from '../model/text';
 
 export interface RuleDoc {
   /** One line: what the rule reports. */
@@ -18,6 +20,11 @@ export interface ReportOptions {
   /** Overrides the rule's default severity for this one finding. */
   readonly severity?: Severity;
   readonly fixes?: readonly Fix[];
+  /**
+   * Offsets within the string value at the reported path (a PEM block in `inLine`, say); the
+   * finding then covers just those lines of the document.
+   */
+  readonly within?: readonly [number, number];
 }
 
 export interface RuleContext {
@@ -26,6 +33,16 @@ export interface RuleContext {
   /** `object.value.spec` when it is a map. */
   readonly spec: { readonly [key: string]: JsonValue } | undefined;
   report(path: FieldPath, message: string, options?: ReportOptions): void;
+}
+
+/** For rules about embedded certificates: one site (an `inLine`, a `caBundle`, a Secret key). */
+export interface SiteContext {
+  readonly site: PemSite;
+  readonly settings: EngineSettings;
+  /** Line index of the whole document, for fixes that edit whole lines. */
+  readonly lines: LineIndex;
+  /** `within` is a stretch of `site.text`; without it the whole value is underlined. */
+  report(within: readonly [number, number] | undefined, message: string, options?: Omit<ReportOptions, 'within' | 'anchor'>): void;
 }
 
 export interface Rule {
@@ -37,4 +54,6 @@ export interface Rule {
   readonly kinds: readonly TargetKind[];
   readonly doc: RuleDoc;
   readonly check?: (context: RuleContext) => void;
+  /** Runs on every certificate site of every object (Secrets and ConfigMaps included). */
+  readonly checkSite?: (context: SiteContext) => void;
 }

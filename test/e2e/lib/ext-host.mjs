@@ -1,0 +1,89 @@
+// Runs a mocha suite inside VS Code's extension host: code-server with the .vsix installed, and a
+// headless Chromium window whose URL carries VS Code's extension-test payload. The window is
+// needed even for API-level tests: code-server starts an extension host only for a workbench.
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import util from 'node:util';
+import { copyWorkspace, installVsix, launchBrowser, log, makeRunDir, Scope, startCodeServer } from './harness.mjs';
+import { paths } from './paths.mjs';
+
+const RESULT_MARKER = 'TRUSTWRIGHT_E2E_RESULT';
+const NOISE = /^Ignoring fetching additional builtin|^Updating additional builtin|^\[perf\]/;
+
+/**
+ * @param {{ name: string, vsix: string, testsEntry: string, trust?: false | 'untrusted', settings?: object,
+ *   developmentPath?: string, timeoutSeconds?: number }} options
+ * @returns {Promise<{ name: string, exitCode: number, passes: number, failures: number, pending: number, blocked: string[] }>}
+ */
+export async function runExtensionHostSuite({ name, vsix, testsEntry, trust = false, settings = {}, developmentPath, timeoutSeconds = 240 }) {
+  const scope = new Scope();
+  let failed = true;
+  try {
+    const runDir = makeRunDir(scope, name);
+    scope.add(() => {
+      if (!failed) return;
+      const logs = join(paths.output, 'logs');
+      mkdirSync(logs, { recursive: true });
+      if (existsSync(join(runDir, 'code-server.log'))) copyFileSync(join(runDir, 'code-server.log'), join(logs, `${name}-code-server.log`));
+    });
+    const workspace = copyWorkspace(runDir);
+    installVsix(runDir, vsix);
+    const server = await startCodeServer(scope, runDir, { trust, settings });
+    const { page, blocked } = await launchBrowser(scope, runDir);
+
+    const remote = (path) => `vscode-remote://${server.authority}${path}`;
+    const payload = [
+      // The extension under test is the installed .vsix. The development path is a declarative stub
+      // (or the Red Hat YAML stand-in): VS Code runs extension tests only with one.
+      ['extensionDevelopmentPath', remote(developmentPath ?? join(paths.extTestsOut, 'driver'))],
+      ['extensionTestsPath', remote(join(paths.extTestsOut, testsEntry))],
+    ];
+    const url = `http://${server.authority}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+
+    let stats;
+    const noteResult = (text) => {
+      const at = text.indexOf(RESULT_MARKER);
+      if (at >= 0) stats ??= JSON.parse(text.slice(at + RESULT_MARKER.length).trim());
+    };
+    const printed = new Set();
+    const print = (text) => {
+      noteResult(text);
+      if (NOISE.test(text)) return;
+      // The same line can come through codeAutomationLog and the console: print it once.
+      const key = text.trim();
+      if (printed.has(key) && key.length > 0) return;
+      printed.add(key);
+      console.log(`  ${text.replace(/\n/g, '\n  ')}`);
+    };
+    const exitCode = await new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        log(`${name}: no result after ${timeoutSeconds} s`);
+        resolve(124);
+      }, timeoutSeconds * 1000);
+      void page.exposeFunction('codeAutomationLog', (_type, args) => print(util.format(...args)));
+      void page.exposeFunction('codeAutomationExit', (code) => {
+        clearTimeout(timer);
+        resolve(code);
+      });
+      page.on('console', (message) => {
+        const text = message.text();
+        if (/^%c\[Extension Host\]/.test(text)) print(text.replace(/^%c\[Extension Host\] %c/, '').replace(/ color: [^ ]+ color: *$/, ''));
+        else if (process.env.TRUSTWRIGHT_E2E_BROWSER_LOG) console.log(`  [browser] ${text}`);
+      });
+      page.on('pageerror', (error) => log(`${name}: page error: ${error.message}`));
+      page.goto(url).catch((error) => {
+        log(`${name}: cannot open the workbench: ${error.message}`);
+        clearTimeout(timer);
+        resolve(1);
+      });
+    });
+    stats ??= { passes: 0, failures: 1, pending: 0 };
+    if (exitCode !== 0 && stats.failures === 0) stats.failures = 1;
+    failed = exitCode !== 0;
+    log(`${name}: extension host exit code ${exitCode} (${stats.passes} passed, ${stats.failures} failed)`);
+    if (blocked.length > 0) log(`${name}: blocked ${blocked.length} non-loopback request(s): ${[...new Set(blocked)].join(', ')}`);
+    return { name, exitCode, ...stats, blocked };
+  } finally {
+    await scope.close();
+  }
+}
