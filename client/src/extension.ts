@@ -3,12 +3,15 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { RedHatYamlCoexistence, vscodeHost } from './yaml-extension';
 
 let client: LanguageClient | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const output = vscode.window.createOutputChannel('Trustwright', { log: true });
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
+  // Red Hat YAML: no problem reported twice (docs/red-hat-yaml.md).
+  const redHatYaml = new RedHatYamlCoexistence<vscode.Uri, vscode.Diagnostic>(vscodeHost(vscode, output));
 
   const serverOptions: ServerOptions = {
     run: { module: serverModule, transport: TransportKind.ipc },
@@ -18,6 +21,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     documentSelector: [
       { scheme: 'file', language: 'yaml' },
       { scheme: 'untitled', language: 'yaml' },
+      { scheme: 'file', language: 'pem' },
+      { scheme: 'untitled', language: 'pem' },
     ],
     synchronize: {
       configurationSection: 'trustwright',
@@ -25,6 +30,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     },
     outputChannel: output,
     traceOutputChannel: output,
+    middleware: {
+      handleDiagnostics: (uri, diagnostics, next) => redHatYaml.handleDiagnostics(uri, diagnostics, next),
+    },
   };
 
   client = new LanguageClient('trustwright', 'Trustwright', serverOptions, clientOptions);
@@ -34,6 +42,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     },
   });
   await client.start();
+
+  const refilter = () => redHatYaml.refresh((uri, diagnostics) => client?.diagnostics?.set(uri, diagnostics));
+  context.subscriptions.push(
+    vscode.extensions.onDidChange(() => {
+      refilter();
+      void redHatYaml.connect();
+    }),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration('yaml.validate')) refilter();
+    }),
+  );
+  void redHatYaml.connect();
 }
 
 export async function deactivate(): Promise<void> {

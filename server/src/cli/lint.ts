@@ -17,7 +17,7 @@ export class UsageError extends Error {}
 
 const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git', '.vscode-test', 'dist']);
 
-export function collectFiles(inputs: readonly string[]): string[] {
+export function collectFiles(inputs: readonly string[], pattern = /\.ya?ml$/i): string[] {
   const files: string[] = [];
   for (const input of inputs) {
     if (input === '-') {
@@ -30,20 +30,20 @@ export function collectFiles(inputs: readonly string[]): string[] {
     } catch {
       throw new UsageError(`${input}: no such file or directory`);
     }
-    if (stats.isDirectory()) files.push(...walk(input));
+    if (stats.isDirectory()) files.push(...walk(input, pattern));
     else files.push(input);
   }
   return files;
 }
 
-function walk(directory: string): string[] {
+function walk(directory: string, pattern: RegExp): string[] {
   const found: string[] = [];
   const entries = readdirSync(directory, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
   for (const entry of entries) {
     const path = join(directory, entry.name);
     if (entry.isDirectory()) {
-      if (!SKIPPED_DIRECTORIES.has(entry.name)) found.push(...walk(path));
-    } else if (/\.ya?ml$/i.test(entry.name)) {
+      if (!SKIPPED_DIRECTORIES.has(entry.name)) found.push(...walk(path, pattern));
+    } else if (pattern.test(entry.name)) {
       found.push(path);
     }
   }

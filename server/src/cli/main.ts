@@ -8,12 +8,16 @@ import { formatText } from './format/text';
 import { formatJson } from './format/json';
 import { formatSarif } from './format/sarif';
 import { explain, listRules } from './explain';
+import { collectFiles as collect } from './lint';
+import { formatInspectJson, formatInspectText, inspectFile, readInput } from './inspect';
 
 const HELP = `trustwright ${VERSION}: cert-manager and trust-manager manifests, checked as the cluster checks them
 
 Usage:
   trustwright lint [PATH...] [--format text|json|sarif] [--fail-on error|warning|info|never] [--config FILE]
       Lints files, folders (recursively: *.yaml, *.yml) or - (stdin). Default PATH: the current folder.
+  trustwright inspect [PATH...|-] [--format text|json]
+      Decodes PEM and DER files, and every certificate, request or key block embedded in manifests.
   trustwright explain RULE-ID     Prints a rule's documentation.
   trustwright rules               Lists every rule with its default severity.
   trustwright --version | --help
@@ -25,6 +29,7 @@ export interface Io {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
   readonly readStdin: () => string;
+  readonly readStdinBytes: () => Buffer;
 }
 
 export function run(argv: readonly string[], io: Io): number {
@@ -60,6 +65,8 @@ function dispatch(argv: readonly string[], io: Io): number {
     case 'rules':
       io.stdout(listRules());
       return 0;
+    case 'inspect':
+      return inspect(rest, io);
     default:
       throw new UsageError(`unknown command "${command}"; try trustwright --help`);
   }
@@ -93,11 +100,32 @@ function lint(args: readonly string[], io: Io): number {
   return shouldFail(results, failOn) ? 1 : 0;
 }
 
+function inspect(args: readonly string[], io: Io): number {
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    allowPositionals: true,
+    options: { format: { type: 'string', short: 'f', default: 'text' } },
+  });
+  if (!['text', 'json'].includes(values.format!)) throw new UsageError(`--format must be text or json (got "${values.format}")`);
+  if (positionals.length === 0) throw new UsageError('inspect needs a file, a folder or - (stdin)');
+  const files = collect(positionals, /\.(ya?ml|pem|crt|cer|der)$/i);
+  const now = Date.now();
+  const blocks = files.flatMap((file) => inspectFile(file, readInput(file, io.readStdinBytes), now));
+  io.stdout(values.format === 'json' ? formatInspectJson(blocks) : formatInspectText(blocks));
+  return 0;
+}
+
 if (require.main === module) {
+  // `trustwright inspect … | head` closes the pipe early; that is not an error worth a stack trace.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
   const code = run(process.argv.slice(2), {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
     readStdin: () => readFileSync(0, 'utf8'),
+    readStdinBytes: () => readFileSync(0),
   });
   process.exitCode = code;
 }

@@ -11,7 +11,8 @@ import { schemaFor } from './schema/registry';
 import { validateStructure, type Anchor } from './schema/structural';
 import { RULES, ruleById } from './rules/registry';
 import type { ReportOptions, RuleContext, SiteContext } from './rules/types';
-import { findSites, type PemSite } from './pem/sites';
+import { fileSite, findSites, type PemSite } from './pem/sites';
+import { LineIndex } from './model/text';
 import { withDefaults, type EngineSettings } from './settings';
 import { applySuppressions } from './suppress';
 
@@ -69,13 +70,25 @@ export function analyze(text: string, partialSettings?: Partial<EngineSettings>)
     for (const object of found) {
       const objectSites = object.kind ? findSites(file, object) : [];
       sites.push(...objectSites);
-      if (objectSites.length > 0) raw.push(...siteFindings(file, object, objectSites, settings));
+      if (objectSites.length > 0) raw.push(...siteFindings(file, objectSites, settings, object));
       if (object.classification.status === 'other') continue;
       objects.push(object);
       raw.push(...objectFindings(file, object, objectSites, settings));
     }
   }
   return finish(file, { objects, resources, sites }, raw, settings);
+}
+
+/** A PEM file on its own (`.pem`, `.crt`, `.cer`): one certificate site, the certificate rules. */
+export function analyzePem(text: string, partialSettings?: Partial<EngineSettings>): Analysis {
+  const settings = withDefaults(partialSettings);
+  const file: ParsedFile = { text, lines: new LineIndex(text), documents: [], templateSpans: [] };
+  const site = fileSite(text);
+  const raw = siteFindings(file, [site], settings);
+  if (site.blocks.length === 0 && text.trim() !== '') {
+    raw.push({ rule: 'pem/malformed', message: 'no PEM block found: a PEM file holds "-----BEGIN …-----" / "-----END …-----" blocks', start: 0, end: file.lines.lineEnd(0), field: [], layer: 'lint' });
+  }
+  return finish(file, { objects: [], resources: [], sites: [site] }, raw, settings);
 }
 
 function finish(
@@ -285,7 +298,7 @@ function siteSpan(site: PemSite, [from, to]: readonly [number, number]): [number
 }
 
 /** Certificate rules run on every site, whatever kind of object holds it. */
-function siteFindings(file: ParsedFile, object: ManifestObject, sites: readonly PemSite[], settings: EngineSettings): RawFinding[] {
+function siteFindings(file: ParsedFile, sites: readonly PemSite[], settings: EngineSettings, object?: ManifestObject): RawFinding[] {
   const out: RawFinding[] = [];
   for (const rule of RULES) {
     if (!rule.checkSite || settings.rules[rule.id] === 'off') continue;
@@ -314,7 +327,7 @@ function siteFindings(file: ParsedFile, object: ManifestObject, sites: readonly 
       }
     }
   }
-  const spans = object.document.templateSpans;
+  const spans = object?.document.templateSpans ?? [];
   return spans.length === 0 ? out : out.filter((f) => !overlapsTemplate(spans, f.start, f.end));
 }
 

@@ -1,13 +1,20 @@
 // One analysis per document version: diagnostics, hover, completion, symbols and code actions all
 // read the same cached result.
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyze, type Analysis } from '../core/engine';
+import { analyze, analyzePem, type Analysis } from '../core/engine';
 import type { EngineSettings } from '../core/settings';
 
 interface Entry {
   readonly version: number;
   readonly settingsKey: string;
   readonly analysis: Analysis;
+}
+
+/** YAML manifests, or PEM files (`.pem`, `.crt`, `.cer`) opened on their own. */
+export function documentKind(document: TextDocument): 'yaml' | 'pem' | undefined {
+  if (document.languageId === 'pem' || /\.(pem|crt|cer)$/i.test(document.uri)) return 'pem';
+  if (document.languageId === 'yaml' || /\.ya?ml$/i.test(document.uri)) return 'yaml';
+  return undefined;
 }
 
 export class AnalysisCache {
@@ -21,8 +28,9 @@ export class AnalysisCache {
     if (cached && cached.version === document.version && cached.settingsKey === settingsKey) return cached.analysis;
 
     let analysis: Analysis;
+    const run = documentKind(document) === 'pem' ? analyzePem : analyze;
     try {
-      analysis = analyze(document.getText(), settings);
+      analysis = run(document.getText(), settings);
     } catch (error) {
       // A failure on one document must not take the server down or block the others.
       this.onError(document.uri, error);

@@ -4,10 +4,50 @@ import type { Analysis } from '../core/engine';
 import { targetAt } from '../core/model/cursor';
 import { schemaFor } from '../core/schema/registry';
 import { describeField } from '../core/schema/describe';
+import type { PemSite } from '../core/pem/sites';
+import { describeBlock, summaryRow } from '../core/pem/render';
 
-export function hover(document: TextDocument, position: Position, analysis: Analysis): Hover | null {
+export function hover(document: TextDocument, position: Position, analysis: Analysis, now = Date.now()): Hover | null {
   const offset = document.offsetAt(position);
-  const object = analysis.objects.find((o) => o.node.range && offset >= o.node.range[0] && offset <= o.node.range[1] && o.classification.status !== 'unknown-kind');
+  return certificateHover(document, offset, analysis, now) ?? fieldHover(document, offset, analysis);
+}
+
+function within(range: readonly [number, number] | undefined, offset: number): boolean {
+  return Boolean(range && offset >= range[0] && offset <= range[1]);
+}
+
+const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+/** On a certificate: that certificate. On the key holding a bundle: one row per certificate. */
+function certificateHover(document: TextDocument, offset: number, analysis: Analysis, now: number): Hover | null {
+  const site = analysis.sites.find((s) => within(s.valueRange, offset) || within(s.keyRange, offset));
+  if (!site || site.blocks.length === 0) return null;
+  const onKey = within(site.keyRange, offset) && !within(site.valueRange, offset);
+  const entry = onKey ? undefined : site.blocks.find((b) => offset >= b.start && offset <= b.end);
+  // Base64 maps to whole lines only approximately; with one block the answer is unambiguous.
+  const chosen = entry ?? (!onKey && site.encoding === 'base64' && site.blocks.length === 1 ? site.blocks[0] : undefined);
+
+  if (chosen) {
+    const view = describeBlock(site, chosen, now);
+    const rows = view.fields.map((f) => `| ${cell(f.label)} | ${cell(f.value)} |`);
+    const value = [`**${view.type} ${view.number} of ${view.total}** · ${cell(view.title)}`, '', '| | |', '|---|---|', ...rows].join('\n');
+    return { contents: { kind: MarkupKind.Markdown, value }, range: rangeOf(document, [chosen.start, chosen.end]) };
+  }
+  return { contents: { kind: MarkupKind.Markdown, value: table(site, now) }, range: rangeOf(document, site.keyRange ?? site.valueRange) };
+}
+
+function table(site: PemSite, now: number): string {
+  const rows = site.blocks.map((entry) => `| ${summaryRow(entry, now).map(cell).join(' | ')} |`);
+  const count = site.blocks.length;
+  return [`**${site.field}** · ${count} PEM block${count === 1 ? '' : 's'}`, '', '| # | Subject | Role | Expires | SHA-256 |', '|---|---|---|---|---|', ...rows].join('\n');
+}
+
+function rangeOf(document: TextDocument, [start, end]: readonly [number, number]) {
+  return { start: document.positionAt(start), end: document.positionAt(end) };
+}
+
+function fieldHover(document: TextDocument, offset: number, analysis: Analysis): Hover | null {
+  const object = analysis.objects.find((o) => o.node.range && offset >= o.node.range[0] && offset <= o.node.range[1]);
   if (!object || object.classification.status === 'other' || object.classification.status === 'unknown-kind') return null;
 
   const info = object.classification.info;
@@ -26,6 +66,6 @@ export function hover(document: TextDocument, position: Position, analysis: Anal
   const range = target.node.range;
   return {
     contents: { kind: MarkupKind.Markdown, value: lines.join('\n') },
-    range: range ? { start: document.positionAt(range[0]), end: document.positionAt(range[1]) } : undefined,
+    range: range ? rangeOf(document, [range[0], range[1]]) : undefined,
   };
 }

@@ -9,18 +9,20 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { AnalysisCache } from './documents';
+import { AnalysisCache, documentKind } from './documents';
 import { SettingsProvider } from './settings';
 import { toDiagnostic } from './convert';
 import { complete } from './completion';
 import { hover } from './hover';
 import { documentSymbols } from './symbols';
 import { codeActions } from './code-actions';
+import { codeLenses } from './code-lens';
 import { VERSION } from '../core/version';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 let clientHasConfiguration = false;
+let clientRefreshesCodeLens = false;
 
 const settings = new SettingsProvider(connection, () => clientHasConfiguration);
 const cache = new AnalysisCache((uri, error) => {
@@ -31,8 +33,12 @@ const cache = new AnalysisCache((uri, error) => {
 const DEBOUNCE_MS = 150;
 const pending = new Map<string, NodeJS.Timeout>();
 
+function isSupported(document: TextDocument): boolean {
+  return documentKind(document) !== undefined;
+}
+
 function isYaml(document: TextDocument): boolean {
-  return document.languageId === 'yaml' || /\.ya?ml$/i.test(document.uri);
+  return documentKind(document) === 'yaml';
 }
 
 async function analysisOf(document: TextDocument) {
@@ -40,7 +46,7 @@ async function analysisOf(document: TextDocument) {
 }
 
 async function validate(document: TextDocument): Promise<void> {
-  if (!isYaml(document)) return;
+  if (!isSupported(document)) return;
   const version = document.version;
   const analysis = await analysisOf(document);
   // A newer version arrived while settings were read: its own validation will publish.
@@ -64,16 +70,19 @@ function revalidateAll(): void {
   settings.invalidate();
   cache.clear();
   for (const document of documents.all()) schedule(document, 0);
+  if (clientRefreshesCodeLens) connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
 }
 
 connection.onInitialize((params): InitializeResult => {
   clientHasConfiguration = Boolean(params.capabilities.workspace?.configuration);
+  clientRefreshesCodeLens = Boolean(params.capabilities.workspace?.codeLens?.refreshSupport);
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
       completionProvider: { triggerCharacters: [':', ' '] },
       hoverProvider: true,
       documentSymbolProvider: true,
+      codeLensProvider: { resolveProvider: false },
       codeActionProvider: { codeActionKinds: ['quickfix'] },
     },
     serverInfo: { name: 'trustwright', version: VERSION },
@@ -106,7 +115,7 @@ connection.onCompletion((params) => {
 
 connection.onHover(async (params) => {
   const document = documents.get(params.textDocument.uri);
-  if (!document || !isYaml(document)) return null;
+  if (!document || !isSupported(document)) return null;
   return hover(document, params.position, await analysisOf(document));
 });
 
@@ -116,9 +125,15 @@ connection.onDocumentSymbol(async (params) => {
   return documentSymbols(document, await analysisOf(document));
 });
 
+connection.onCodeLens(async (params) => {
+  const document = documents.get(params.textDocument.uri);
+  if (!document || !isSupported(document) || !(await settings.faceSettings()).codeLens) return [];
+  return codeLenses(document, await analysisOf(document));
+});
+
 connection.onCodeAction(async (params) => {
   const document = documents.get(params.textDocument.uri);
-  if (!document || !isYaml(document)) return [];
+  if (!document || !isSupported(document)) return [];
   return codeActions(document, params, await analysisOf(document));
 });
 

@@ -6,8 +6,14 @@ import type { Connection } from 'vscode-languageserver';
 import { findConfig, loadConfig, mergeSettings, settingsFrom, type LoadedConfig } from '../core/config';
 import { withDefaults, type EngineSettings } from '../core/settings';
 
+/** Settings that only change what the editor shows, not what the engine reports. */
+export interface FaceSettings {
+  readonly codeLens: boolean;
+}
+
 export class SettingsProvider {
   private editor: Promise<LoadedConfig> | undefined;
+  private face: Promise<FaceSettings> | undefined;
   private readonly projectFiles = new Map<string, LoadedConfig | null>();
   private readonly reported = new Set<string>();
 
@@ -18,6 +24,7 @@ export class SettingsProvider {
 
   invalidate(): void {
     this.editor = undefined;
+    this.face = undefined;
     this.projectFiles.clear();
   }
 
@@ -30,6 +37,18 @@ export class SettingsProvider {
       this.connection.console.warn(`settings: ${problem.message}`);
     }
     return withDefaults(mergeSettings(editor.settings, project?.settings ?? {}));
+  }
+
+  faceSettings(): Promise<FaceSettings> {
+    if (!this.face) {
+      this.face = this.canAskClient()
+        ? this.connection.workspace
+            .getConfiguration('trustwright')
+            .then((raw) => ({ codeLens: (raw as { codeLens?: { enable?: unknown } } | null)?.codeLens?.enable !== false }))
+            .catch(() => ({ codeLens: true }))
+        : Promise.resolve({ codeLens: true });
+    }
+    return this.face;
   }
 
   private editorSettings(): Promise<LoadedConfig> {

@@ -39,7 +39,8 @@ export interface SiteBlock {
 }
 
 export interface PemSite {
-  readonly object: ManifestObject;
+  /** The object holding the value; absent for a PEM file opened on its own. */
+  readonly object?: ManifestObject;
   readonly path: FieldPath;
   readonly field: string;
   readonly encoding: 'pem' | 'base64';
@@ -117,6 +118,21 @@ function finderFor(object: ManifestObject): Finder | undefined {
   const slash = object.apiVersion.lastIndexOf('/');
   const group = slash === -1 ? '' : object.apiVersion.slice(0, slash);
   return FINDERS[`${group}/${object.kind}`];
+}
+
+/** A PEM file (`.pem`, `.crt`, `.cer`) is one site: the whole text. */
+export function fileSite(text: string, role: SiteRole = 'data'): PemSite {
+  const toDocument: OffsetMap = (offset) => offset;
+  return {
+    path: [],
+    field: 'file',
+    encoding: 'pem',
+    role,
+    text,
+    valueRange: [0, text.length],
+    blocks: findPemBlocks(text).map((block, index) => ({ block, index, start: block.start, end: block.end })),
+    toDocument,
+  };
 }
 
 /** Every certificate site of one object; empty for kinds that hold none. */

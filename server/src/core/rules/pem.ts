@@ -87,7 +87,7 @@ export const pemRules: readonly Rule[] = [
       const { site } = context;
       if (structureOwnedByKind(site)) return;
       // cert-manager kinds declare these fields as `format: byte`, which the schema already checks.
-      if (site.base64Error && site.object.classification.status === 'other') {
+      if (site.base64Error && site.object?.classification.status === 'other') {
         context.report(undefined, `${site.field} is not valid base64, so the API server rejects the object ("illegal base64 data"); base64-encode the PEM (base64 -w0) or use stringData`);
       }
       for (const entry of site.blocks) {
@@ -111,7 +111,7 @@ export const pemRules: readonly Rule[] = [
       if (site.role === 'private-key' || structureOwnedByKind(site)) return;
       for (const entry of site.blocks) {
         if (!/PRIVATE KEY/.test(entry.block.type)) continue;
-        const where = site.object.kind === 'ConfigMap' ? 'a ConfigMap, which is not secret' : `${site.field}, which should hold only certificates`;
+        const where = site.object?.kind === 'ConfigMap' ? 'a ConfigMap, which is not secret' : `${site.field}, which should hold only certificates`;
         context.report([entry.block.start, entry.block.end], `PEM block ${entry.index + 1} is a ${entry.block.type} in ${where}; remove it and rotate the key`, {
           fixes: removeBlockFix(context, entry, 'Remove the private key'),
         });
@@ -208,7 +208,7 @@ export const pemRules: readonly Rule[] = [
     },
     checkSite(context) {
       const { site } = context;
-      if (!isTrustSite(site) || site.object.kind === 'ClusterTrustBundle') return;
+      if (!isTrustSite(site) || site.object?.kind === 'ClusterTrustBundle') return;
       for (const { entry, summary } of certificates(site)) {
         if (summary.isCA) continue;
         context.report([entry.block.start, entry.block.end], `certificate ${certificateLabel(summary)} (PEM block ${entry.index + 1}) is not a CA (no CA:TRUE basic constraint), so it does not belong in ${site.field}; use the CA that issued it`);
@@ -267,7 +267,7 @@ export const pemRules: readonly Rule[] = [
     },
     checkSite(context) {
       const { site } = context;
-      if (site.object.kind === 'ClusterTrustBundle') return;
+      if (site.object?.kind === 'ClusterTrustBundle') return;
       const seen = new Map<string, number>();
       for (const { entry, summary } of certificates(site)) {
         const first = seen.get(summary.sha256);
