@@ -362,7 +362,7 @@ const EKU_NAMES: Readonly<Record<string, string>> = {
 };
 
 function extendedKeyUsageNames(extension: x509.ExtendedKeyUsageExtension | null): string[] {
-  return (extension?.usages ?? []).map((oid) => EKU_NAMES[String(oid)] ?? String(oid));
+  return Array.from(extension?.usages ?? [], (oid) => EKU_NAMES[String(oid)] ?? String(oid));
 }
 
 function nameConstraintsOf(cert: x509.X509Certificate): CertificateInfo['nameConstraints'] {

@@ -174,7 +174,8 @@ function makeSite(file: ParsedFile, object: ManifestObject, spec: SiteSpec): Pem
 
   // Secrets and ConfigMaps hold all sorts of data; only PEM-looking values are sites.
   const generic = spec.path[0] === 'data' || spec.path[0] === 'stringData';
-  if (generic && !text.includes('-----BEGIN')) return undefined;
+  // PEM pasted into `data` instead of `stringData` is a site too: the API server rejects it.
+  if (generic && !text.includes('-----BEGIN') && !(base64Error && raw.includes('-----BEGIN'))) return undefined;
 
   const blocks = findPemBlocks(text).map((block, index): SiteBlock => {
     const start = toDocument(block.start);

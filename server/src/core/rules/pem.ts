@@ -88,11 +88,19 @@ export const pemRules: readonly Rule[] = [
       if (structureOwnedByKind(site)) return;
       // cert-manager kinds declare these fields as `format: byte`, which the schema already checks.
       if (site.base64Error && site.object?.classification.status === 'other') {
-        context.report(undefined, `${site.field} is not valid base64, so the API server rejects the object ("illegal base64 data"); base64-encode the PEM (base64 -w0) or use stringData`);
+        const pasted = site.object.kind === 'Secret' && site.path[0] === 'data' ? '; PEM text goes under stringData, or base64-encode it (base64 -w0) for data' : '; base64-encode the PEM (base64 -w0)';
+        context.report(undefined, `${site.field} is not valid base64, so the API server rejects the object ("illegal base64 data")${pasted}`);
       }
       for (const entry of site.blocks) {
-        if (entry.block.decodes) continue;
-        context.report([entry.block.start, entry.block.end], `${site.field}: ${describeProblem(entry.block, entry.index)}`);
+        const { block } = entry;
+        if (!block.decodes) {
+          context.report([block.start, block.end], `${site.field}: ${describeProblem(block, entry.index)}`);
+        } else if (block.type === 'CERTIFICATE' && !summarizeCertificate(block.bytes!).ok) {
+          context.report(
+            [block.start, block.end],
+            `${site.field}: PEM block ${entry.index + 1} (CERTIFICATE) is valid base64 but not an X.509 certificate; lines are probably missing or altered, so paste the complete certificate`,
+          );
+        }
       }
     },
   },
