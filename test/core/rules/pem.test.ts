@@ -179,12 +179,15 @@ describe('pem rules', () => {
     assert.deepEqual(summary(analyze(text).findings), ['pem/expired@webhooks[0].clientConfig.caBundle']);
   });
 
-  it('a truncated certificate in a ConfigMap', () => {
-    const broken = ca.pem.split('\n').filter((_, i) => i !== 3).join('\n').replace(/[A-Za-z0-9+/]{10}\n-----END/, '\n-----END');
-    const text = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ca\ndata:\n  ca.crt: |\n${indent(broken, 4)}\n`;
-    const findings = analyze(text).findings.filter((f) => f.rule === 'pem/malformed');
-    assert.equal(findings.length, 1);
-    assert.match(findings[0].message, /does not decode/);
+  it('a certificate with a line missing, and one with a stray character, in a ConfigMap', () => {
+    const configMap = (pem: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ca\ndata:\n  ca.crt: |\n${indent(pem, 4)}\n`;
+    const lines = ca.pem.trim().split('\n');
+    const missing = [...lines.slice(0, 3), ...lines.slice(4)].join('\n');
+    const stray = [lines[0], `${lines[1].slice(0, 10)}!${lines[1].slice(11)}`, ...lines.slice(2)].join('\n');
+    const [short] = analyze(configMap(missing)).findings.filter((f) => f.rule === 'pem/malformed');
+    assert.match(short.message, /is valid base64 but not an X\.509 certificate/);
+    const [bad] = analyze(configMap(stray)).findings.filter((f) => f.rule === 'pem/malformed');
+    assert.match(bad.message, /does not decode: its body is not valid base64/);
   });
 
   it('a PEM file on its own', () => {
