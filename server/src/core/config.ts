@@ -6,6 +6,7 @@ import { dirname, join, parse as parsePath } from 'node:path';
 import { parse } from 'yaml';
 import { SEVERITY_ORDER } from './findings';
 import type { EngineSettings, RuleSeverity } from './settings';
+import { parseGoDuration } from './rules/duration';
 
 export const CONFIG_FILE = '.trustwright.yaml';
 
@@ -49,6 +50,25 @@ export function settingsFrom(raw: unknown, source: string): LoadedConfig {
     if (typeof value.maxFileSize === 'number' && value.maxFileSize > 0) settings.maxFileSize = value.maxFileSize;
     else problems.push({ message: `${source}: maxFileSize must be a positive number of characters` });
   }
+  for (const key of ['trustNamespace', 'clusterResourceNamespace'] as const) {
+    if (value[key] === undefined) continue;
+    if (typeof value[key] === 'string' && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(value[key] as string)) settings[key] = value[key] as string;
+    else problems.push({ message: `${source}: ${key} must be a namespace name` });
+  }
+  for (const key of ['maxCaLifetime', 'leafLifetimeInfo', 'leafLifetimeWarning'] as const) {
+    if (value[key] === undefined) continue;
+    if (typeof value[key] === 'string' && parseGoDuration(value[key] as string).ok) settings[key] = value[key] as string;
+    else problems.push({ message: `${source}: ${key} must be a duration such as 43800h` });
+  }
+  for (const [key, supported] of [
+    ['certManagerVersion', ['1.21']],
+    ['trustManagerVersion', ['0.24']],
+  ] as const) {
+    if (value[key] === undefined) continue;
+    const version = String(value[key]).replace(/^v/, '').split('.').slice(0, 2).join('.');
+    if ((supported as readonly string[]).includes(version)) settings[key] = version;
+    else problems.push({ message: `${source}: ${key} ${String(value[key])} is not supported; Trustwright emulates ${supported.join(', ')}` });
+  }
   if (value.expiryWarningDays !== undefined) {
     if (typeof value.expiryWarningDays === 'number' && value.expiryWarningDays >= 0) settings.expiryWarningDays = value.expiryWarningDays;
     else problems.push({ message: `${source}: expiryWarningDays must be a number of days (0 or more)` });
@@ -84,7 +104,9 @@ export function mergeSettings(...layers: readonly Partial<EngineSettings>[]): Pa
   const merged: { -readonly [K in keyof EngineSettings]?: EngineSettings[K] } = {};
   for (const layer of layers) {
     if (layer.maxFileSize !== undefined) merged.maxFileSize = layer.maxFileSize;
-    if (layer.expiryWarningDays !== undefined) merged.expiryWarningDays = layer.expiryWarningDays;
+    for (const key of ['expiryWarningDays', 'trustNamespace', 'clusterResourceNamespace', 'maxCaLifetime', 'leafLifetimeInfo', 'leafLifetimeWarning', 'certManagerVersion', 'trustManagerVersion'] as const) {
+      if (layer[key] !== undefined) (merged as Record<string, unknown>)[key] = layer[key];
+    }
     if (layer.rules) merged.rules = { ...merged.rules, ...layer.rules };
   }
   return merged;

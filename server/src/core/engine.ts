@@ -12,6 +12,7 @@ import { validateStructure, type Anchor } from './schema/structural';
 import { RULES, ruleById } from './rules/registry';
 import type { ReportOptions, RuleContext, SiteContext } from './rules/types';
 import { fileSite, findSites, type PemSite } from './pem/sites';
+import { EMPTY_WORKSPACE, type WorkspaceView } from './workspace/index';
 import { LineIndex } from './model/text';
 import { withDefaults, type EngineSettings } from './settings';
 import { applySuppressions } from './suppress';
@@ -37,10 +38,18 @@ interface RawFinding {
   readonly severity?: Severity;
   readonly object?: ManifestObject;
   readonly fixes?: ReportOptions['fixes'];
+  readonly related?: ReportOptions['related'];
 }
 
-export function analyze(text: string, partialSettings?: Partial<EngineSettings>): Analysis {
+/** Where the text comes from, for rules that follow references into other files. */
+export interface AnalysisContext {
+  readonly uri?: string;
+  readonly workspace?: WorkspaceView;
+}
+
+export function analyze(text: string, partialSettings?: Partial<EngineSettings>, where: AnalysisContext = {}): Analysis {
   const settings = withDefaults(partialSettings);
+  const workspace = where.workspace ?? EMPTY_WORKSPACE;
   const file = parseFile(text);
   const raw: RawFinding[] = [];
 
@@ -73,7 +82,7 @@ export function analyze(text: string, partialSettings?: Partial<EngineSettings>)
       if (objectSites.length > 0) raw.push(...siteFindings(file, objectSites, settings, object));
       if (object.classification.status === 'other') continue;
       objects.push(object);
-      raw.push(...objectFindings(file, object, objectSites, settings));
+      raw.push(...objectFindings(file, object, objectSites, settings, workspace, where.uri));
     }
   }
   return finish(file, { objects, resources, sites }, raw, settings);
@@ -111,6 +120,7 @@ function finish(
       range: file.lines.range(f.start, f.end),
       object: f.object ? objectRef(f.object) : undefined,
       fixes: f.fixes,
+      related: f.related,
     });
   }
   const kept = applySuppressions(file, findings);
@@ -220,7 +230,14 @@ function sentence(message: string): string {
 // ---------------------------------------------------------------------------------------------
 // Object layers: apiVersion/kind, metadata, schema + CEL, webhook rules
 
-function objectFindings(file: ParsedFile, object: ManifestObject, sites: readonly PemSite[], settings: EngineSettings): RawFinding[] {
+function objectFindings(
+  file: ParsedFile,
+  object: ManifestObject,
+  sites: readonly PemSite[],
+  settings: EngineSettings,
+  workspace: WorkspaceView,
+  uri: string | undefined,
+): RawFinding[] {
   const out: RawFinding[] = [];
   const classification = object.classification;
   const helm = object.document.templateSpans.filter((s) => s.kind === 'helm');
@@ -231,7 +248,7 @@ function objectFindings(file: ParsedFile, object: ManifestObject, sites: readonl
   const push = (rule: string, path: FieldPath, message: string, layer: Layer, anchor: Anchor, options: ReportOptions = {}) => {
     const site = options.within ? sites.find((s) => samePath(s.path, path)) : undefined;
     const [start, end] = site && options.within ? siteSpan(site, options.within) : at(path, options.anchor ?? anchor);
-    out.push({ rule, message, start, end, field: path, layer, object, severity: options.severity, fixes: options.fixes });
+    out.push({ rule, message, start, end, field: path, layer, object, severity: options.severity, fixes: options.fixes, related: options.related });
   };
 
   if (classification.status === 'unknown-kind') {
@@ -272,6 +289,8 @@ function objectFindings(file: ParsedFile, object: ManifestObject, sites: readonl
     const context: RuleContext = {
       object,
       settings,
+      workspace,
+      uri,
       spec: asMap(object.value.spec),
       report: (path, message, options = {}) => {
         if (rule.layer === 'webhook' && structural.some((s) => shadows(s, path))) {

@@ -12,12 +12,30 @@ export interface EngineSettings {
   readonly expiryWarningDays: number;
   /** The time expiry is judged against, in ms since the epoch; tests pin it, faces leave it unset. */
   readonly now?: number;
+  /** trust-manager's --trust-namespace: the only namespace Bundle sources are read from. */
+  readonly trustNamespace: string;
+  /** cert-manager's --cluster-resource-namespace: where ClusterIssuers read their Secrets. */
+  readonly clusterResourceNamespace: string;
+  /** Lifetimes (Go durations) above which CA and leaf certificates are reported. */
+  readonly maxCaLifetime: string;
+  readonly leafLifetimeInfo: string;
+  readonly leafLifetimeWarning: string;
+  /** Releases whose behaviour is emulated; only the defaults are supported today. */
+  readonly certManagerVersion: string;
+  readonly trustManagerVersion: string;
 }
 
 export const DEFAULT_SETTINGS: EngineSettings = {
   rules: {},
   maxFileSize: 5 * 1024 * 1024,
   expiryWarningDays: 30,
+  trustNamespace: 'cert-manager',
+  clusterResourceNamespace: 'cert-manager',
+  maxCaLifetime: '43800h',
+  leafLifetimeInfo: '2160h',
+  leafLifetimeWarning: '9528h',
+  certManagerVersion: '1.21',
+  trustManagerVersion: '0.24',
 };
 
 export function withDefaults(partial: Partial<EngineSettings> | undefined): EngineSettings {

@@ -74,12 +74,23 @@ export class SettingsProvider {
   }
 }
 
+const ENGINE_KEYS = [
+  'expiryWarningDays',
+  'trustNamespace',
+  'clusterResourceNamespace',
+  'maxCaLifetime',
+  'leafLifetimeInfo',
+  'leafLifetimeWarning',
+  'certManagerVersion',
+  'trustManagerVersion',
+] as const;
+
 /** The engine-relevant part of the `trustwright` settings section. */
 function pick(raw: unknown): unknown {
   if (!raw || typeof raw !== 'object') return undefined;
-  const { rules, maxFileSize, expiryWarningDays } = raw as Record<string, unknown>;
+  const { rules, maxFileSize, ...rest } = raw as Record<string, unknown>;
   const out: Record<string, unknown> = {};
-  if (expiryWarningDays !== undefined) out.expiryWarningDays = expiryWarningDays;
+  for (const key of ENGINE_KEYS) if (rest[key] !== undefined && rest[key] !== null && rest[key] !== '') out[key] = rest[key];
   if (rules && typeof rules === 'object' && Object.keys(rules).length > 0) out.rules = rules;
   if (maxFileSize !== undefined) out.maxFileSize = maxFileSize;
   return out;

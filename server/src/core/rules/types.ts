@@ -1,4 +1,5 @@
-import type { Fix, Layer, Severity } from '../findings';
+import type { Fix, Layer, RelatedLocation, Severity } from '../findings';
+import type { WorkspaceView } from '../workspace/index';
 import type { TargetKind } from '../model/kinds';
 import type { ManifestObject } from '../model/objects';
 import type { FieldPath } from '../model/path';
@@ -25,11 +26,17 @@ export interface ReportOptions {
    * finding then covers just those lines of the document.
    */
   readonly within?: readonly [number, number];
+  /** Other places (usually in other files) the finding is about. */
+  readonly related?: readonly RelatedLocation[];
 }
 
 export interface RuleContext {
   readonly object: ManifestObject;
   readonly settings: EngineSettings;
+  /** Every object of the workspace (empty when linting text on its own). */
+  readonly workspace: WorkspaceView;
+  /** The URI of the file being analysed, when known. */
+  readonly uri?: string;
   /** `object.value.spec` when it is a map. */
   readonly spec: { readonly [key: string]: JsonValue } | undefined;
   report(path: FieldPath, message: string, options?: ReportOptions): void;

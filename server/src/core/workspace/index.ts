@@ -1,0 +1,117 @@
+// The workspace model: every Kubernetes object of every indexed file, by kind, namespace and name,
+// so rules can follow references across files (a Certificate to its Issuer, a Bundle to the Secret it
+// reads and the Certificate that writes that Secret). Updated one file at a time.
+import type { Range } from '../findings';
+import { extractObjects, type ManifestObject } from '../model/objects';
+import { parseFile, type ParsedFile } from '../model/parse';
+import { locate, type JsonValue } from '../model/value';
+import { splitApiVersion } from '../model/kinds';
+
+export interface IndexedObject {
+  readonly uri: string;
+  readonly apiVersion: string;
+  readonly group: string;
+  readonly kind: string;
+  readonly name?: string;
+  /** As written; namespaced objects without one are applied to whatever namespace kubectl uses. */
+  readonly namespace?: string;
+  readonly value: { readonly [key: string]: JsonValue };
+  /** The object's `metadata.name` (or first line), for related-location links. */
+  readonly range: Range;
+}
+
+/** What rules may ask of the workspace. Read-only. */
+export interface WorkspaceView {
+  /** Objects of a kind (any group unless `group` is given). */
+  byKind(kind: string, group?: string): readonly IndexedObject[];
+  /** Objects of a kind with a name, in a namespace (when given and the object states one). */
+  find(kind: string, name: string, namespace?: string, group?: string): readonly IndexedObject[];
+  /** Number of indexed files, for messages and for rules that only make sense in a workspace. */
+  readonly fileCount: number;
+}
+
+export const EMPTY_WORKSPACE: WorkspaceView = {
+  byKind: () => [],
+  find: () => [],
+  fileCount: 0,
+};
+
+function indexFile(uri: string, file: ParsedFile): IndexedObject[] {
+  const out: IndexedObject[] = [];
+  for (const { objects } of extractObjects(file)) {
+    for (const object of objects) {
+      const indexed = toIndexed(uri, file, object);
+      if (indexed) out.push(indexed);
+    }
+  }
+  return out;
+}
+
+function toIndexed(uri: string, file: ParsedFile, object: ManifestObject): IndexedObject | undefined {
+  if (!object.apiVersion || !object.kind || object.kind.endsWith('List')) return undefined;
+  const nameNode = locate(object.node, ['metadata', 'name']).value;
+  const [start, end] = nameNode?.range ?? object.node.range ?? [0, 0];
+  return {
+    uri,
+    apiVersion: object.apiVersion,
+    group: splitApiVersion(object.apiVersion).group,
+    kind: object.kind,
+    name: object.name,
+    namespace: object.namespace,
+    value: object.value,
+    range: file.lines.range(start, Math.max(start, Math.min(end, file.lines.lineEnd(file.lines.positionAt(start).line)))),
+  };
+}
+
+export class WorkspaceIndex implements WorkspaceView {
+  private readonly files = new Map<string, readonly IndexedObject[]>();
+  private kindCache: Map<string, IndexedObject[]> | undefined;
+
+  get fileCount(): number {
+    return this.files.size;
+  }
+
+  /** Indexes (or re-indexes) a file from its text. */
+  setText(uri: string, text: string): void {
+    this.setParsed(uri, parseFile(text));
+  }
+
+  /** Indexes a file already parsed by the engine, so an open document is parsed once per version. */
+  setParsed(uri: string, file: ParsedFile): void {
+    this.files.set(uri, indexFile(uri, file));
+    this.kindCache = undefined;
+  }
+
+  remove(uri: string): void {
+    if (this.files.delete(uri)) this.kindCache = undefined;
+  }
+
+  has(uri: string): boolean {
+    return this.files.has(uri);
+  }
+
+  uris(): string[] {
+    return [...this.files.keys()];
+  }
+
+  byKind(kind: string, group?: string): readonly IndexedObject[] {
+    if (!this.kindCache) {
+      this.kindCache = new Map();
+      for (const objects of this.files.values()) {
+        for (const object of objects) {
+          const list = this.kindCache.get(object.kind) ?? [];
+          list.push(object);
+          this.kindCache.set(object.kind, list);
+        }
+      }
+    }
+    const all = this.kindCache.get(kind) ?? [];
+    return group === undefined ? all : all.filter((o) => o.group === group);
+  }
+
+  find(kind: string, name: string, namespace?: string, group?: string): readonly IndexedObject[] {
+    return this.byKind(kind, group).filter(
+      (o) => o.name === name && (namespace === undefined || o.namespace === undefined || o.namespace === namespace),
+    );
+  }
+}
