@@ -88,7 +88,7 @@ describe('positions', () => {
   });
 
   it('finds errors in the second and third documents of a file, and in a file without a final newline', () => {
-    const text = `kind: ConfigMap\napiVersion: v1\n---\n${cert('  duration: 30m\n')}---\n${cert('  dnsNames: [a.example.com]\n  renewBefore: 1m').replace('name: web', 'name: other')}`;
+    const text = `kind: ConfigMap\napiVersion: v1\n---\n${cert('  duration: 30m\n')}---\n${cert('  dnsNames: [a.example.com]\n  renewBefore: 1m').replace('name: web', 'name: other').replace('web-tls', 'other-tls')}`;
     const findings = lint(text);
     assert.deepEqual(summary(findings), ['certificate/duration@spec.duration', 'certificate/duration@spec.renewBefore', 'certificate/identity@spec']);
     const renew = findings.find((f) => f.field === 'spec.renewBefore')!;
@@ -164,7 +164,7 @@ describe('suppression comments', () => {
 
   it('a document-wide disable silences the rule in that document only', () => {
     const one = cert('  duration: 30m\n  dnsNames: [a.example.com]\n');
-    const text = `# trustwright-disable certificate/duration\n${one}---\n${one.replace('name: web', 'name: web2')}`;
+    const text = `# trustwright-disable certificate/duration\n${one}---\n${one.replace('name: web', 'name: web2').replace('web-tls', 'web2-tls')}`;
     const findings = lint(text);
     assert.equal(findings.length, 1);
     assert.ok(findings[0].range.start.line > 10);

@@ -12,7 +12,7 @@ import { validateStructure, type Anchor } from './schema/structural';
 import { RULES, ruleById } from './rules/registry';
 import type { ReportOptions, RuleContext, SiteContext } from './rules/types';
 import { fileSite, findSites, type PemSite } from './pem/sites';
-import { EMPTY_WORKSPACE, type WorkspaceView } from './workspace/index';
+import { EMPTY_WORKSPACE, indexObjects, OverlayView, type WorkspaceView } from './workspace/index';
 import { LineIndex } from './model/text';
 import { withDefaults, type EngineSettings } from './settings';
 import { applySuppressions } from './suppress';
@@ -49,7 +49,6 @@ export interface AnalysisContext {
 
 export function analyze(text: string, partialSettings?: Partial<EngineSettings>, where: AnalysisContext = {}): Analysis {
   const settings = withDefaults(partialSettings);
-  const workspace = where.workspace ?? EMPTY_WORKSPACE;
   const file = parseFile(text);
   const raw: RawFinding[] = [];
 
@@ -69,6 +68,9 @@ export function analyze(text: string, partialSettings?: Partial<EngineSettings>,
   const perDocument = extractObjects(file);
   const objects: ManifestObject[] = [];
   const resources = perDocument.flatMap((d) => d.objects).filter((o) => o.kind !== undefined);
+  // Cross-object rules see this file as it is now, over the rest of the workspace (or alone).
+  const uri = where.uri ?? 'untitled:manifest.yaml';
+  const workspace = new OverlayView(where.workspace ?? EMPTY_WORKSPACE, uri, indexObjects(uri, file, resources));
   const sites: PemSite[] = [];
   for (const { document, objects: found, aliasProblems } of perDocument) {
     const yaml = yamlFindings(file, document, aliasProblems);
@@ -82,7 +84,7 @@ export function analyze(text: string, partialSettings?: Partial<EngineSettings>,
       if (objectSites.length > 0) raw.push(...siteFindings(file, objectSites, settings, object));
       if (object.classification.status === 'other') continue;
       objects.push(object);
-      raw.push(...objectFindings(file, object, objectSites, settings, workspace, where.uri));
+      raw.push(...objectFindings(file, object, objectSites, settings, workspace, uri));
     }
   }
   return finish(file, { objects, resources, sites }, raw, settings);
@@ -236,7 +238,7 @@ function objectFindings(
   sites: readonly PemSite[],
   settings: EngineSettings,
   workspace: WorkspaceView,
-  uri: string | undefined,
+  uri: string,
 ): RawFinding[] {
   const out: RawFinding[] = [];
   const classification = object.classification;
@@ -291,6 +293,7 @@ function objectFindings(
       settings,
       workspace,
       uri,
+      lines: file.lines,
       spec: asMap(object.value.spec),
       report: (path, message, options = {}) => {
         if (rule.layer === 'webhook' && structural.some((s) => shadows(s, path))) {
@@ -366,7 +369,7 @@ function filterTemplated(
   const spans = [...helm, ...placeholders].sort((a, b) => a.start - b.start);
   if (spans.length === 0) return findings;
 
-  const kept = findings.filter((f) => !overlapsTemplate(spans, f.start, f.end));
+  const kept = findings.filter((f) => f.rule === 'placeholder/unresolved' || !overlapsTemplate(spans, f.start, f.end));
   const skipped = findings.length - kept.length;
   const first = spans.find((s) => s.start >= objectStart(object)) ?? spans[0];
   const parts: string[] = [];

@@ -141,7 +141,9 @@ export function describeBlock(site: PemSite, entry: SiteBlock, now: number): Blo
     return { ...base, title: `${block.type || 'PEM'} block that does not decode`, fields: [{ label: 'Problem', value: problemText(block) }], data: { type: block.type, decodes: false } };
   }
   if (/PRIVATE KEY/.test(block.type)) {
-    return { ...base, title: block.type, fields: [{ label: 'Private key', value: 'not decoded or shown; it should not be here unless this is a tls.key' }], data: { type: block.type } };
+    const misplaced = site.object !== undefined && site.role !== 'private-key';
+    const value = misplaced ? 'not decoded or shown; it should not be here unless this is a tls.key' : 'not decoded or shown';
+    return { ...base, title: block.type, fields: [{ label: 'Private key', value }], data: { type: block.type } };
   }
   if (block.type === 'CERTIFICATE REQUEST' || block.type === 'NEW CERTIFICATE REQUEST') {
     const csr = decodeCsr(block.bytes!);
@@ -153,7 +155,10 @@ export function describeBlock(site: PemSite, entry: SiteBlock, now: number): Blo
   }
   const decoded = decodeCertificate(block.bytes!);
   if (!decoded.ok) {
-    return { ...base, title: 'Certificate that does not parse', fields: [{ label: 'Problem', value: decoded.error }], data: { type: block.type, error: decoded.error } };
+    // The parser's own words ("Unsupported format of 'raw' argument…") mean nothing to a reader;
+    // say what pem/malformed says.
+    const problem = 'the body is valid base64 but not an X.509 certificate; lines are probably missing or altered';
+    return { ...base, title: 'Certificate that does not parse', fields: [{ label: 'Problem', value: problem }], data: { type: block.type, error: problem } };
   }
   const info = decoded.value;
   const issuer = issuerWithinSite(site, entry);

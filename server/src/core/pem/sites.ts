@@ -2,7 +2,7 @@
 // ClusterTrustBundle trustBundle, ConfigMap data, Secret stringData) and base64 of PEM (caBundle
 // fields, Secret data, CertificateRequest request). Each site knows how to map a PEM block back to
 // the document, so findings and hovers land on the certificate's own lines.
-import { isScalar, type Scalar } from 'yaml';
+import { isScalar, Scalar } from 'yaml';
 import type { ParsedFile } from '../model/parse';
 import type { ManifestObject } from '../model/objects';
 import type { FieldPath } from '../model/path';
@@ -54,6 +54,13 @@ export interface PemSite {
   readonly base64Error?: string;
   /** Maps an offset in `text` to a document offset. */
   readonly toDocument: OffsetMap;
+  /**
+   * True when every block's `start`/`end` are its own lines in the document: PEM in a literal block
+   * scalar (`inLine: |`) or a PEM file. In a quoted or plain scalar every block maps to the value's
+   * start, and in base64 only to the characters that encode it, so nothing may edit or pick blocks
+   * there by line.
+   */
+  readonly linesExact: boolean;
 }
 
 interface SiteSpec {
@@ -132,6 +139,7 @@ export function fileSite(text: string, role: SiteRole = 'data'): PemSite {
     valueRange: [0, text.length],
     blocks: findPemBlocks(text).map((block, index) => ({ block, index, start: block.start, end: block.end })),
     toDocument,
+    linesExact: true,
   };
 }
 
@@ -196,5 +204,6 @@ function makeSite(file: ParsedFile, object: ManifestObject, spec: SiteSpec): Pem
     blocks,
     base64Error,
     toDocument,
+    linesExact: spec.encoding === 'pem' && scalar.type === Scalar.BLOCK_LITERAL,
   };
 }

@@ -59,7 +59,11 @@ export function relativeDuration(ms: number): string {
   return `${Math.round(days / 365.25)} years`;
 }
 
-/** Deletes a block's lines from PEM text in the document, leaving the lines around it as they were. */
+/**
+ * Deletes a block's lines from PEM text in the document, leaving the lines around it as they were.
+ * Only where the block has lines of its own (a literal block scalar or a PEM file): in a quoted
+ * scalar every block maps to the value's first line, which holds the key and the other blocks too.
+ */
 function removeBlockFix(context: SiteContext, entry: SiteBlock, title: string): Fix[] | undefined {
   if (context.site.encoding !== 'pem') return undefined;
   const { lines } = context;
@@ -116,6 +120,8 @@ export const pemRules: readonly Rule[] = [
     },
     checkSite(context) {
       const { site } = context;
+      // A PEM file on its own (privkey.pem, a combined cert+key file) is where keys are kept; the
+      // exposure this rule is about comes from keys inside cluster objects.
       if (site.role === 'private-key' || structureOwnedByKind(site)) return;
       for (const entry of site.blocks) {
         if (!/PRIVATE KEY/.test(entry.block.type)) continue;

@@ -9,6 +9,7 @@ import { bundleRules } from './bundle';
 import { clusterBundleRules } from './cluster-bundle';
 import { clusterTrustBundleRules } from './cluster-trust-bundle';
 import { pemRules } from './pem';
+import { workspaceRules } from './workspace-rules';
 import type { Rule } from './types';
 
 export const RULES: readonly Rule[] = [
@@ -21,6 +22,7 @@ export const RULES: readonly Rule[] = [
   ...clusterBundleRules,
   ...clusterTrustBundleRules,
   ...pemRules,
+  ...workspaceRules,
 ];
 
 const BY_ID = new Map(RULES.map((r) => [r.id, r]));

@@ -35,8 +35,10 @@ export interface RuleContext {
   readonly settings: EngineSettings;
   /** Every object of the workspace (empty when linting text on its own). */
   readonly workspace: WorkspaceView;
-  /** The URI of the file being analysed, when known. */
-  readonly uri?: string;
+  /** The URI of the file being analysed (a placeholder for text on its own). */
+  readonly uri: string;
+  /** Line index of the whole document, for fixes that edit whole lines. */
+  readonly lines: LineIndex;
   /** `object.value.spec` when it is a map. */
   readonly spec: { readonly [key: string]: JsonValue } | undefined;
   report(path: FieldPath, message: string, options?: ReportOptions): void;

@@ -36,15 +36,18 @@ export const EMPTY_WORKSPACE: WorkspaceView = {
   fileCount: 0,
 };
 
-function indexFile(uri: string, file: ParsedFile): IndexedObject[] {
+/** The index entries of objects the engine already extracted from a file. */
+export function indexObjects(uri: string, file: ParsedFile, objects: readonly ManifestObject[]): IndexedObject[] {
   const out: IndexedObject[] = [];
-  for (const { objects } of extractObjects(file)) {
-    for (const object of objects) {
-      const indexed = toIndexed(uri, file, object);
-      if (indexed) out.push(indexed);
-    }
+  for (const object of objects) {
+    const indexed = toIndexed(uri, file, object);
+    if (indexed) out.push(indexed);
   }
   return out;
+}
+
+function indexFile(uri: string, file: ParsedFile): IndexedObject[] {
+  return indexObjects(uri, file, extractObjects(file).flatMap((d) => d.objects));
 }
 
 function toIndexed(uri: string, file: ParsedFile, object: ManifestObject): IndexedObject | undefined {
@@ -76,9 +79,14 @@ export class WorkspaceIndex implements WorkspaceView {
     this.setParsed(uri, parseFile(text));
   }
 
-  /** Indexes a file already parsed by the engine, so an open document is parsed once per version. */
+  /** Indexes a file already parsed. */
   setParsed(uri: string, file: ParsedFile): void {
-    this.files.set(uri, indexFile(uri, file));
+    this.setObjects(uri, indexFile(uri, file));
+  }
+
+  /** Indexes objects the engine already extracted (an open document: one parse per version). */
+  setObjects(uri: string, objects: readonly IndexedObject[]): void {
+    this.files.set(uri, objects);
     this.kindCache = undefined;
   }
 
@@ -107,6 +115,38 @@ export class WorkspaceIndex implements WorkspaceView {
     }
     const all = this.kindCache.get(kind) ?? [];
     return group === undefined ? all : all.filter((o) => o.group === group);
+  }
+
+  find(kind: string, name: string, namespace?: string, group?: string): readonly IndexedObject[] {
+    return this.byKind(kind, group).filter(
+      (o) => o.name === name && (namespace === undefined || o.namespace === undefined || o.namespace === namespace),
+    );
+  }
+}
+
+/**
+ * The workspace as seen from one file being analysed: the index, with that file's entries replaced
+ * by the objects of the text being analysed now (which may be newer than what was indexed).
+ */
+export class OverlayView implements WorkspaceView {
+  private readonly own: readonly IndexedObject[];
+
+  constructor(
+    private readonly base: WorkspaceView,
+    private readonly uri: string,
+    objects: readonly IndexedObject[],
+  ) {
+    this.own = objects;
+  }
+
+  get fileCount(): number {
+    return Math.max(1, this.base.fileCount);
+  }
+
+  byKind(kind: string, group?: string): readonly IndexedObject[] {
+    const others = this.base.byKind(kind, group).filter((o) => o.uri !== this.uri);
+    const mine = this.own.filter((o) => o.kind === kind && (group === undefined || o.group === group));
+    return [...mine, ...others];
   }
 
   find(kind: string, name: string, namespace?: string, group?: string): readonly IndexedObject[] {
