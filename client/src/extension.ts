@@ -26,7 +26,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     ],
     synchronize: {
       configurationSection: 'trustwright',
-      fileEvents: vscode.workspace.createFileSystemWatcher('**/.trustwright.yaml'),
+      // .trustwright.yaml changes settings; any YAML file can define what others reference.
+      fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{yaml,yml}'),
     },
     outputChannel: output,
     traceOutputChannel: output,

@@ -22,6 +22,9 @@ spec:
   - web.apps.svc
 `;
 
+/** The broken Certificate under another name, so open documents do not define the same object twice. */
+const cert = (name: string) => BROKEN_CERT.replace('name: web\n', `name: ${name}\n`).replace('web-tls', `${name}-tls`);
+
 /** The text covered by a range, computed from the source lines (not by the server). */
 function textAt(text: string, range: Diagnostic['range']): string {
   const lines = text.split('\n');
@@ -57,10 +60,10 @@ describe('language server over stdio', () => {
 
   it('clears the diagnostic after an edit that fixes it, and reports a new one after a breaking edit', async () => {
     const uri = 'file:///virtual/edit.yaml';
-    await client.open(uri, BROKEN_CERT);
-    const fixed = await client.replace(uri, BROKEN_CERT.replace('30m', '2160h'), 2);
+    await client.open(uri, cert('edit'));
+    const fixed = await client.replace(uri, cert('edit').replace('30m', '2160h'), 2);
     assert.deepEqual(fixed, []);
-    const broken = BROKEN_CERT.replace('30m', '2160h').replace('name: ca', 'name: ca\n    kind: Issue');
+    const broken = cert('edit').replace('30m', '2160h').replace('name: ca', 'name: ca\n    kind: Issue');
     const again = await client.replace(uri, broken, 3);
     assert.deepEqual(again.map((d) => d.code), ['certificate/issuer-ref']);
     assert.equal(textAt(broken, again[0].range), 'Issue');
@@ -76,7 +79,7 @@ describe('language server over stdio', () => {
   });
 
   it('keeps positions exact in a CRLF file', async () => {
-    const text = BROKEN_CERT.replace(/\n/g, '\r\n');
+    const text = cert('crlf').replace(/\n/g, '\r\n');
     const diagnostics = await client.open('file:///virtual/crlf.yaml', text);
     const duration = diagnostics.find((d) => d.code === 'certificate/duration');
     assert.ok(duration);
@@ -143,7 +146,7 @@ describe('language server over stdio', () => {
 
   it('applies trustwright.rules from the editor settings without a restart', async () => {
     const uri = 'file:///virtual/settings.yaml';
-    const before = await client.open(uri, BROKEN_CERT);
+    const before = await client.open(uri, cert('settings'));
     assert.ok(before.some((d) => d.code === 'certificate/duration'));
     client.configuration = { rules: { 'certificate/duration': 'off' } };
     const next = client.nextDiagnostics(uri);

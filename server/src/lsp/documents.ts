@@ -3,10 +3,13 @@
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyze, analyzePem, type Analysis } from '../core/engine';
 import type { EngineSettings } from '../core/settings';
+import type { WorkspaceIndex } from '../core/workspace/index';
 
 interface Entry {
   readonly version: number;
   readonly settingsKey: string;
+  /** The workspace index's changes to other files when this was computed. */
+  readonly workspaceStamp: number;
   readonly analysis: Analysis;
 }
 
@@ -22,21 +25,26 @@ export class AnalysisCache {
 
   constructor(private readonly onError: (uri: string, error: unknown) => void) {}
 
-  get(document: TextDocument, settings: EngineSettings): Analysis {
+  get(document: TextDocument, settings: EngineSettings, workspace: WorkspaceIndex): Analysis {
     const settingsKey = JSON.stringify(settings);
+    const workspaceStamp = workspace.stampExcept(document.uri);
     const cached = this.entries.get(document.uri);
-    if (cached && cached.version === document.version && cached.settingsKey === settingsKey) return cached.analysis;
+    if (cached && cached.version === document.version && cached.settingsKey === settingsKey && cached.workspaceStamp === workspaceStamp) {
+      return cached.analysis;
+    }
 
     let analysis: Analysis;
-    const run = documentKind(document) === 'pem' ? analyzePem : analyze;
     try {
-      analysis = run(document.getText(), settings);
+      analysis =
+        documentKind(document) === 'pem'
+          ? analyzePem(document.getText(), settings)
+          : analyze(document.getText(), settings, { uri: document.uri, workspace });
     } catch (error) {
       // A failure on one document must not take the server down or block the others.
       this.onError(document.uri, error);
       analysis = analyze('', settings);
     }
-    this.entries.set(document.uri, { version: document.version, settingsKey, analysis });
+    this.entries.set(document.uri, { version: document.version, settingsKey, workspaceStamp, analysis });
     return analysis;
   }
 

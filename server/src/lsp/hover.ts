@@ -23,7 +23,7 @@ function certificateHover(document: TextDocument, offset: number, analysis: Anal
   const site = analysis.sites.find((s) => within(s.valueRange, offset) || within(s.keyRange, offset));
   if (!site || site.blocks.length === 0) return null;
   const onKey = within(site.keyRange, offset) && !within(site.valueRange, offset);
-  const entry = onKey ? undefined : site.blocks.find((b) => offset >= b.start && offset <= b.end);
+  const entry = onKey ? undefined : (site.blocks.find((b) => offset >= b.start && offset <= b.end) ?? blockOnLine(document, site, offset));
   // Base64 maps to whole lines only approximately; with one block the answer is unambiguous.
   const chosen = entry ?? (!onKey && site.encoding === 'base64' && site.blocks.length === 1 ? site.blocks[0] : undefined);
 
@@ -34,6 +34,13 @@ function certificateHover(document: TextDocument, offset: number, analysis: Anal
     return { contents: { kind: MarkupKind.Markdown, value }, range: rangeOf(document, [chosen.start, chosen.end]) };
   }
   return { contents: { kind: MarkupKind.Markdown, value: table(site, now) }, range: rangeOf(document, site.keyRange ?? site.valueRange) };
+}
+
+/** The block whose lines hold `offset` (its indentation, say), where blocks have lines of their own. */
+function blockOnLine(document: TextDocument, site: PemSite, offset: number) {
+  if (!site.linesExact) return undefined;
+  const line = document.positionAt(offset).line;
+  return site.blocks.find((b) => document.positionAt(b.start).line <= line && line <= document.positionAt(b.end).line);
 }
 
 function table(site: PemSite, now: number): string {

@@ -18,6 +18,7 @@ import { documentSymbols } from './symbols';
 import { codeActions } from './code-actions';
 import { codeLenses } from './code-lens';
 import { VERSION } from '../core/version';
+import { WorkspaceIndexer } from './workspace';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -30,7 +31,10 @@ const cache = new AnalysisCache((uri, error) => {
   connection.console.error(`analysis failed for ${uri}: ${(error as Error).stack ?? error}`);
 });
 
+const indexer = new WorkspaceIndexer((message) => connection.console.info(message));
+
 const DEBOUNCE_MS = 150;
+const CROSS_FILE_DEBOUNCE_MS = 400;
 const pending = new Map<string, NodeJS.Timeout>();
 
 function isSupported(document: TextDocument): boolean {
@@ -41,8 +45,20 @@ function isYaml(document: TextDocument): boolean {
   return documentKind(document) === 'yaml';
 }
 
+const indexed = new WeakSet<object>();
+
 async function analysisOf(document: TextDocument) {
-  return cache.get(document, await settings.forDocument(document.uri));
+  const analysis = cache.get(document, await settings.forDocument(document.uri), indexer.index);
+  // Other open documents may reference what this one defines: re-check them when it changes.
+  if (isYaml(document) && !indexed.has(analysis)) {
+    indexed.add(analysis);
+    if (indexer.opened(document.uri, analysis)) revalidateOthers(document.uri);
+  }
+  return analysis;
+}
+
+function revalidateOthers(except: string): void {
+  for (const other of documents.all()) if (other.uri !== except && isYaml(other)) schedule(other, CROSS_FILE_DEBOUNCE_MS);
 }
 
 async function validate(document: TextDocument): Promise<void> {
@@ -76,6 +92,8 @@ function revalidateAll(): void {
 connection.onInitialize((params): InitializeResult => {
   clientHasConfiguration = Boolean(params.capabilities.workspace?.configuration);
   clientRefreshesCodeLens = Boolean(params.capabilities.workspace?.codeLens?.refreshSupport);
+  const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+  indexer.setRoots(folders);
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -94,10 +112,36 @@ connection.onInitialized(() => {
     connection.client.register(DidChangeConfigurationNotification.type, { section: 'trustwright' }).catch(() => undefined);
   }
   connection.console.info(`Trustwright ${VERSION} language server started (node ${process.version})`);
+  void indexWorkspace();
 });
 
+async function indexWorkspace(): Promise<void> {
+  const raw = clientHasConfiguration
+    ? await connection.workspace.getConfiguration([{ section: 'trustwright' }, { section: 'files' }]).catch(() => [{}, {}])
+    : [{}, {}];
+  const [ours, files] = raw as [Record<string, unknown> | null, { exclude?: Record<string, unknown> } | null];
+  const workspace = (ours?.workspace ?? {}) as { index?: unknown; maxFiles?: unknown };
+  const exclude = Object.entries(files?.exclude ?? {})
+    .filter(([, on]) => on === true)
+    .map(([pattern]) => pattern);
+  const started = Date.now();
+  const count = await indexer.scan({
+    enabled: workspace.index !== false,
+    maxFiles: typeof workspace.maxFiles === 'number' ? workspace.maxFiles : 5000,
+    maxFileSize: typeof ours?.maxFileSize === 'number' ? ours.maxFileSize : 5 * 1024 * 1024,
+    exclude,
+  });
+  connection.console.info(`workspace index: ${count} YAML files in ${Date.now() - started} ms`);
+  if (count > 0) revalidateAll();
+}
+
 connection.onDidChangeConfiguration(() => revalidateAll());
-connection.onDidChangeWatchedFiles(() => revalidateAll());
+connection.onDidChangeWatchedFiles(async (params) => {
+  if (params.changes.some((c) => c.uri.endsWith('/.trustwright.yaml'))) revalidateAll();
+  if (await indexer.changed(params.changes)) {
+    for (const document of documents.all()) if (isYaml(document)) schedule(document, CROSS_FILE_DEBOUNCE_MS);
+  }
+});
 
 documents.onDidOpen((event) => schedule(event.document, 0));
 documents.onDidChangeContent((event) => schedule(event.document, DEBOUNCE_MS));
@@ -105,6 +149,7 @@ documents.onDidClose((event) => {
   clearTimeout(pending.get(event.document.uri));
   pending.delete(event.document.uri);
   cache.delete(event.document.uri);
+  void indexer.closed(event.document.uri).then((changed) => changed && revalidateOthers(event.document.uri));
   connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] }).catch(() => undefined);
 });
 

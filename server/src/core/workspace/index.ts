@@ -68,30 +68,58 @@ function toIndexed(uri: string, file: ParsedFile, object: ManifestObject): Index
 
 export class WorkspaceIndex implements WorkspaceView {
   private readonly files = new Map<string, readonly IndexedObject[]>();
+  private readonly signatures = new Map<string, string>();
+  private readonly changes = new Map<string, number>();
+  private totalChanges = 0;
   private kindCache: Map<string, IndexedObject[]> | undefined;
+
+  /**
+   * Changes to every file but `uri`: an analysis of `uri` stays valid while this is unchanged,
+   * because the file's own objects come from its text, not from the index.
+   */
+  stampExcept(uri: string): number {
+    return this.totalChanges - (this.changes.get(uri) ?? 0);
+  }
 
   get fileCount(): number {
     return this.files.size;
   }
 
-  /** Indexes (or re-indexes) a file from its text. */
-  setText(uri: string, text: string): void {
-    this.setParsed(uri, parseFile(text));
+  /** Indexes (or re-indexes) a file from its text; true when its objects changed. */
+  setText(uri: string, text: string): boolean {
+    return this.setParsed(uri, parseFile(text));
   }
 
   /** Indexes a file already parsed. */
-  setParsed(uri: string, file: ParsedFile): void {
-    this.setObjects(uri, indexFile(uri, file));
+  setParsed(uri: string, file: ParsedFile): boolean {
+    return this.setObjects(uri, indexFile(uri, file));
   }
 
   /** Indexes objects the engine already extracted (an open document: one parse per version). */
-  setObjects(uri: string, objects: readonly IndexedObject[]): void {
+  setObjects(uri: string, objects: readonly IndexedObject[]): boolean {
+    const signature = JSON.stringify(objects.map((o) => [o.kind, o.group, o.namespace, o.name, o.value]));
+    if (this.signatures.get(uri) === signature && this.files.has(uri)) {
+      // Same objects: only positions may have moved; keep them current without a new stamp.
+      this.files.set(uri, objects);
+      return false;
+    }
     this.files.set(uri, objects);
-    this.kindCache = undefined;
+    this.signatures.set(uri, signature);
+    this.noteChange(uri);
+    return true;
   }
 
-  remove(uri: string): void {
-    if (this.files.delete(uri)) this.kindCache = undefined;
+  remove(uri: string): boolean {
+    if (!this.files.delete(uri)) return false;
+    this.signatures.delete(uri);
+    this.noteChange(uri);
+    return true;
+  }
+
+  private noteChange(uri: string): void {
+    this.totalChanges++;
+    this.changes.set(uri, (this.changes.get(uri) ?? 0) + 1);
+    this.kindCache = undefined;
   }
 
   has(uri: string): boolean {
