@@ -64,9 +64,9 @@ export class TestClient {
     });
   }
 
-  async open(uri: string, text: string, version = 1): Promise<Diagnostic[]> {
+  async open(uri: string, text: string, version = 1, languageId = 'yaml'): Promise<Diagnostic[]> {
     const next = this.nextDiagnostics(uri, (p) => p.version === undefined || p.version === version);
-    await this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version, text } });
+    await this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId, version, text } });
     return next;
   }
 

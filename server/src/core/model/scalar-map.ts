@@ -28,10 +28,17 @@ export function scalarOffsetMap(source: string, node: Scalar): OffsetMap {
     if (next === -1) break;
     cursor = next + 1;
   }
-  const indicator = /^[|]([1-9])?[-+]?([1-9])?/.exec(text.slice(0, headerEnd).trim());
-  const explicit = Number(indicator?.[1] ?? indicator?.[2] ?? 0);
-  const contentLines = lines.filter((l) => source.slice(l.start, l.start + l.length).trim() !== '');
-  const indent = explicit || Math.min(...contentLines.map((l) => /^ */.exec(source.slice(l.start, l.start + l.length))![0].length));
+  // Value line i is source line i without the indentation, so a line with content tells the
+  // indentation exactly. (An indentation indicator such as `|2` counts from the parent's
+  // indentation, not from column 0, so it cannot be used on its own.)
+  const valueLines = node.value.split('\n');
+  const sample = valueLines.findIndex((v, i) => v !== '' && i < lines.length);
+  const sourceText = (l: { start: number; length: number }) => source.slice(l.start, l.start + l.length).replace(/\r$/, '');
+  const contentLines = lines.filter((l) => sourceText(l).trim() !== '');
+  const indent =
+    sample >= 0
+      ? sourceText(lines[sample]).length - valueLines[sample].length
+      : Math.min(...contentLines.map((l) => /^ */.exec(sourceText(l))![0].length));
 
   const valueLineStarts: number[] = [0];
   for (let i = node.value.indexOf('\n'); i !== -1; i = node.value.indexOf('\n', i + 1)) valueLineStarts.push(i + 1);

@@ -65,7 +65,7 @@ export function relativeDuration(ms: number): string {
  * scalar every block maps to the value's first line, which holds the key and the other blocks too.
  */
 function removeBlockFix(context: SiteContext, entry: SiteBlock, title: string): Fix[] | undefined {
-  if (context.site.encoding !== 'pem') return undefined;
+  if (context.site.encoding !== 'pem' || !context.site.linesExact) return undefined;
   const { lines } = context;
   const first = lines.positionAt(entry.start).line;
   const last = lines.positionAt(entry.end).line;
@@ -122,7 +122,7 @@ export const pemRules: readonly Rule[] = [
       const { site } = context;
       // A PEM file on its own (privkey.pem, a combined cert+key file) is where keys are kept; the
       // exposure this rule is about comes from keys inside cluster objects.
-      if (site.role === 'private-key' || structureOwnedByKind(site)) return;
+      if (site.role === 'private-key' || structureOwnedByKind(site) || !site.object) return;
       for (const entry of site.blocks) {
         if (!/PRIVATE KEY/.test(entry.block.type)) continue;
         const where = site.object?.kind === 'ConfigMap' ? 'a ConfigMap, which is not secret' : `${site.field}, which should hold only certificates`;
