@@ -88,10 +88,14 @@ async function buildRedHatYamlStandIn() {
   writeFileSync(join(paths.redHatStubOut, 'package.json'), readFileSync(join(source, 'package.json')));
 }
 
-/** Settings for the Red Hat YAML run: offline, and a Certificate schema mapped to every *.yaml. */
-function redHatSettings() {
+/**
+ * Settings for the Red Hat YAML run: offline, and a Certificate schema mapped to every YAML file of
+ * the workspace. (The pattern names the folder: yaml-language-server's globs do not enter
+ * dot-folders such as .vscode-test/, where the workspace copy lives.)
+ */
+function redHatSettings(workspace) {
   return {
-    'yaml.schemas': { [join(repo, 'schemas', 'cert-manager.io_v1_Certificate.json')]: '*.yaml' },
+    'yaml.schemas': { [join(repo, 'schemas', 'cert-manager.io_v1_Certificate.json')]: `${workspace}/*.yaml` },
     'yaml.schemaStore.enable': false,
     'yaml.kubernetesCRDStore.enable': false,
   };
@@ -102,6 +106,8 @@ async function main() {
   timed('install check', () => ensureInstalled());
   const vsix = timed('package', () => packageExtension());
   await timed('build extension-host tests', () => Promise.all([buildExtensionTests(), buildRedHatYamlStandIn()]));
+  // Screenshots and, for a failed stage, code-server's log: fresh for every run.
+  rmSync(paths.output, { recursive: true, force: true });
   mkdirSync(paths.output, { recursive: true });
 
   const results = [];
@@ -118,7 +124,7 @@ async function main() {
   if (!only || only === 'redhat') {
     results.push(
       await timed('extension-host tests beside Red Hat YAML', () =>
-        runExtensionHostSuite({ name: 'ext-host-redhat-yaml', vsix, testsEntry: 'redhat.js', settings: redHatSettings(), developmentPath: paths.redHatStubOut }),
+        runExtensionHostSuite({ name: 'ext-host-redhat-yaml', vsix, testsEntry: 'redhat.js', settings: redHatSettings, developmentPath: paths.redHatStubOut }),
       ),
     );
   }

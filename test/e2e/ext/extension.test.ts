@@ -130,7 +130,7 @@ describe('Trustwright, installed from its .vsix into VS Code', function () {
 
     // The server did read both: it documents the clean Certificate's fields, and nothing in the
     // Flux Kustomization (whose healthChecks merely mention a ClusterIssuer).
-    const cleanHover = await hoverText(clean.uri, new vscode.Position(lineOf(clean.getText(), 'secretName:'), 4));
+    const cleanHover = await hoverText(clean.uri, new vscode.Position(lineOf(clean.getText(), 'secretName: clean-api-tls'), 4));
     assert.match(cleanHover, /\*\*spec\.secretName\*\*/);
     const otherHover = await hoverText(other.uri, new vscode.Position(lineOf(other.getText(), 'kind: ClusterIssuer'), 8));
     assert.doesNotMatch(otherHover, /\*\*spec\./);

@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { before, describe, it } from 'mocha';
-import { codeOf, EXTENSION_ID, hasCode, hoverText, lineOf, openFixture, sleep, summary, waitForDiagnostics } from './helpers';
+import { codeOf, EXTENSION_ID, hasCode, lineOf, openFixture, sleep, summary, waitForDiagnostics } from './helpers';
 
 const CLAIM_SCHEMA_URI = 'trustwright://schemas/validated-by-trustwright.json';
 
@@ -98,11 +98,14 @@ describe('Trustwright beside Red Hat YAML (stand-in running yaml-language-server
     assert.deepEqual(answer(mixed.uri), []);
   });
 
-  it('shows one hover for a field of a manifest Trustwright owns', async () => {
+  it('shows one hover (ours) for a field of a manifest Trustwright owns', async () => {
     const owned = await openFixture('unknown-field-certificate.yaml');
     const position = new vscode.Position(lineOf(owned.getText(), 'secretName:'), 4);
     const hovers = (await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', owned.uri, position)) ?? [];
-    assert.equal(hovers.length, 1, JSON.stringify(hovers.map((h) => h.contents)));
-    assert.match(await hoverText(owned.uri, position), /\*\*spec\.secretName\*\*/);
+    const texts = hovers.map((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value)).join('\n'));
+    // yaml-language-server answers with an empty hover, which VS Code does not show.
+    const shown = texts.filter((t) => t.trim() !== '');
+    assert.equal(shown.length, 1, JSON.stringify(texts));
+    assert.match(shown[0], /^\*\*spec\.secretName\*\*/);
   });
 });

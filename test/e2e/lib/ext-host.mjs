@@ -8,14 +8,14 @@ import { copyWorkspace, installVsix, launchBrowser, log, makeRunDir, Scope, star
 import { paths } from './paths.mjs';
 
 const RESULT_MARKER = 'TRUSTWRIGHT_E2E_RESULT';
-const NOISE = /^Ignoring fetching additional builtin|^Updating additional builtin|^\[perf\]/;
+const REPORT_MARKER = '[trustwright-e2e] ';
 
 /**
- * @param {{ name: string, vsix: string, testsEntry: string, trust?: false | 'untrusted', settings?: object,
+ * @param {{ name: string, vsix: string, testsEntry: string, trust?: false | 'untrusted', settings?: (workspace: string) => object,
  *   developmentPath?: string, timeoutSeconds?: number }} options
  * @returns {Promise<{ name: string, exitCode: number, passes: number, failures: number, pending: number, blocked: string[] }>}
  */
-export async function runExtensionHostSuite({ name, vsix, testsEntry, trust = false, settings = {}, developmentPath, timeoutSeconds = 240 }) {
+export async function runExtensionHostSuite({ name, vsix, testsEntry, trust = false, settings = () => ({}), developmentPath, timeoutSeconds = 240 }) {
   const scope = new Scope();
   let failed = true;
   try {
@@ -28,7 +28,7 @@ export async function runExtensionHostSuite({ name, vsix, testsEntry, trust = fa
     });
     const workspace = copyWorkspace(runDir);
     installVsix(runDir, vsix);
-    const server = await startCodeServer(scope, runDir, { trust, settings });
+    const server = await startCodeServer(scope, runDir, { trust, settings: settings(workspace) });
     const { page, blocked } = await launchBrowser(scope, runDir);
 
     const remote = (path) => `vscode-remote://${server.authority}${path}`;
@@ -45,31 +45,25 @@ export async function runExtensionHostSuite({ name, vsix, testsEntry, trust = fa
       const at = text.indexOf(RESULT_MARKER);
       if (at >= 0) stats ??= JSON.parse(text.slice(at + RESULT_MARKER.length).trim());
     };
-    const printed = new Set();
-    const print = (text) => {
-      noteResult(text);
-      if (NOISE.test(text)) return;
-      // The same line can come through codeAutomationLog and the console: print it once.
-      const key = text.trim();
-      if (printed.has(key) && key.length > 0) return;
-      printed.add(key);
-      console.log(`  ${text.replace(/\n/g, '\n  ')}`);
-    };
+    // Mocha's report (lines starting with REPORT_MARKER, see test/e2e/ext/runner.ts) comes through
+    // codeAutomationLog together with the workbench's own log, which is printed only on request.
+    const verbose = Boolean(process.env.TRUSTWRIGHT_E2E_BROWSER_LOG);
     const exitCode = await new Promise((resolve) => {
       const timer = setTimeout(() => {
         log(`${name}: no result after ${timeoutSeconds} s`);
         resolve(124);
       }, timeoutSeconds * 1000);
-      void page.exposeFunction('codeAutomationLog', (_type, args) => print(util.format(...args)));
+      void page.exposeFunction('codeAutomationLog', (type, args) => {
+        const text = util.format(...args);
+        noteResult(text);
+        if (text.startsWith(REPORT_MARKER)) console.log(`  ${text.slice(REPORT_MARKER.length).replace(/\n/g, '\n  ')}`);
+        else if (verbose) console.log(`  [workbench ${type}] ${text}`);
+      });
       void page.exposeFunction('codeAutomationExit', (code) => {
         clearTimeout(timer);
         resolve(code);
       });
-      page.on('console', (message) => {
-        const text = message.text();
-        if (/^%c\[Extension Host\]/.test(text)) print(text.replace(/^%c\[Extension Host\] %c/, '').replace(/ color: [^ ]+ color: *$/, ''));
-        else if (process.env.TRUSTWRIGHT_E2E_BROWSER_LOG) console.log(`  [browser] ${text}`);
-      });
+      if (verbose) page.on('console', (message) => console.log(`  [browser] ${message.text()}`));
       page.on('pageerror', (error) => log(`${name}: page error: ${error.message}`));
       page.goto(url).catch((error) => {
         log(`${name}: cannot open the workbench: ${error.message}`);

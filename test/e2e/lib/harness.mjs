@@ -2,7 +2,7 @@
 // code-server (VS Code's server + workbench, on 127.0.0.1 only) and headless Chromium that can
 // reach nothing but loopback.
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { paths } from './paths.mjs';
@@ -268,14 +268,4 @@ export async function launchBrowser(scope, runDir, { viewport = { width: 1440, h
   });
   const page = context.pages()[0] ?? (await context.newPage());
   return { context, page, blocked };
-}
-
-export function readJson(file) {
-  return JSON.parse(readFileSync(file, 'utf8'));
-}
-
-export function assertInstalled() {
-  for (const file of [paths.node24, paths.codeServerEntry, paths.chromium]) {
-    if (!existsSync(file)) throw new Error(`${file} is missing: run node test/e2e/setup.mjs`);
-  }
 }

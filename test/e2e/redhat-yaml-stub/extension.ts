@@ -4,7 +4,7 @@
 // through the server's custom/schema/request and custom/schema/content requests, as Red Hat YAML
 // does). Used only by test/e2e/ext/redhat-yaml.test.ts.
 import * as vscode from 'vscode';
-import { LanguageClient, NotificationType, RequestType, TransportKind } from 'vscode-languageclient/node';
+import { DidChangeConfigurationNotification, LanguageClient, NotificationType, RequestType, TransportKind } from 'vscode-languageclient/node';
 
 /** Absolute path of yaml-language-server's server module (esbuild defines it). */
 declare const YAML_SERVER_MODULE: string;
@@ -46,6 +46,8 @@ export async function activate(context: vscode.ExtensionContext) {
   });
   await client.start();
   await client.sendNotification(new NotificationType<void>('yaml/registerCustomSchemaRequest'));
+  // yaml-language-server reads its settings (schemas, schema store off) when told they changed.
+  await client.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
   context.subscriptions.push({ dispose: () => void client?.stop() });
 
   return {
