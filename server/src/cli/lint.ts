@@ -6,6 +6,7 @@ import type { Finding, Severity } from '../core/findings';
 import { SEVERITY_ORDER } from '../core/findings';
 import { findConfig, loadConfig, mergeSettings, type LoadedConfig } from '../core/config';
 import type { EngineSettings } from '../core/settings';
+import { WorkspaceIndex } from '../core/workspace/index';
 
 export interface FileResult {
   readonly path: string;
@@ -81,14 +82,19 @@ export function lintFiles(files: readonly string[], options: LintOptions): FileR
     return mergeSettings(config?.settings ?? {});
   };
 
-  return files.map((path) => {
-    let text: string;
+  // Every file is indexed first, so references between the linted files resolve in any order.
+  const texts = files.map((path) => {
     try {
-      text = path === '-' ? options.readStdin() : readFileSync(path, 'utf8');
+      return path === '-' ? options.readStdin() : readFileSync(path, 'utf8');
     } catch (error) {
       throw new UsageError(`${path}: ${(error as Error).message}`);
     }
-    const analysis = analyze(text, settingsFor(path));
+  });
+  const workspace = new WorkspaceIndex();
+  files.forEach((path, i) => workspace.setText(path, texts[i]));
+
+  return files.map((path, i) => {
+    const analysis = analyze(texts[i], settingsFor(path), { uri: path, workspace });
     return { path, findings: analysis.findings, objects: analysis.objects.length };
   });
 }

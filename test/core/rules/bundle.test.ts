@@ -183,7 +183,7 @@ describe('bundle/jks-deprecated', () => {
 
   it('says nothing about PKCS#12', () => {
     const findings = lint(bundle(secretSource + target + `    additionalFormats:\n      pkcs12:\n        key: bundle.p12\n`));
-    assert.deepEqual(summary(findings), []);
+    assert.deepEqual(summary(findings, (f) => f.rule === 'bundle/jks-deprecated'), []);
   });
 });
 
@@ -327,6 +327,6 @@ describe('expired certificates in inLine (pem/expired, trust-manager#276)', () =
   });
 
   it('says nothing about a current certificate', () => {
-    assert.deepEqual(summary(lint(inLine(pem.ca))), []);
+    assert.deepEqual(summary(lint(inLine(pem.ca)), (f) => f.rule.startsWith('pem/') || f.rule === 'bundle/inline-pem'), []);
   });
 });

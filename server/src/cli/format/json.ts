@@ -13,6 +13,8 @@ export interface JsonFinding {
   readonly kind: string | null;
   readonly name: string | null;
   readonly namespace: string | null;
+  /** Other places the finding points at (often in another file). */
+  readonly related?: readonly { readonly file: string; readonly line: number; readonly column: number; readonly message: string }[];
 }
 
 export function toJsonFindings(results: readonly FileResult[]): JsonFinding[] {
@@ -30,6 +32,9 @@ export function toJsonFindings(results: readonly FileResult[]): JsonFinding[] {
       kind: f.object?.kind ?? null,
       name: f.object?.name ?? null,
       namespace: f.object?.namespace ?? null,
+      ...(f.related?.length
+        ? { related: f.related.map((r) => ({ file: r.uri ?? result.path, line: r.range.start.line + 1, column: r.range.start.character + 1, message: r.message })) }
+        : {}),
     })),
   );
 }

@@ -58,6 +58,18 @@ export function formatSarif(results: readonly FileResult[]): string {
                 ...(f.field ? { logicalLocations: [{ fullyQualifiedName: f.field, kind: 'member' }] } : {}),
               },
             ],
+            ...(f.related?.length
+              ? {
+                  relatedLocations: f.related.map((r, id) => ({
+                    id,
+                    message: { text: r.message },
+                    physicalLocation: {
+                      artifactLocation: { uri: artifactUri(r.uri ?? result.path) },
+                      region: { startLine: r.range.start.line + 1, startColumn: r.range.start.character + 1 },
+                    },
+                  })),
+                }
+              : {}),
             ...(f.object ? { properties: { kind: f.object.kind, name: f.object.name, namespace: f.object.namespace } } : {}),
           })),
         ),

@@ -7,6 +7,9 @@ export function formatText(results: readonly FileResult[]): string {
   for (const result of results) {
     for (const f of result.findings) {
       lines.push(`${result.path}:${f.range.start.line + 1}:${f.range.start.character + 1}: ${f.severity} ${f.rule}: ${f.message}`);
+      for (const r of f.related ?? []) {
+        lines.push(`    ${r.uri ?? result.path}:${r.range.start.line + 1}:${r.range.start.character + 1}: ${r.message}`);
+      }
     }
   }
   const counts = countBySeverity(results);

@@ -9,6 +9,10 @@ import { bundleRules } from './bundle';
 import { clusterBundleRules } from './cluster-bundle';
 import { clusterTrustBundleRules } from './cluster-trust-bundle';
 import { pemRules } from './pem';
+import { trustBreadthRules } from './trust-breadth';
+import { certificatePolicyRules } from './certificate-policy';
+import { issuerPolicyRules } from './issuer-policy';
+import { placeholderRules } from './placeholders';
 import { workspaceRules } from './workspace-rules';
 import type { Rule } from './types';
 
@@ -22,6 +26,10 @@ export const RULES: readonly Rule[] = [
   ...clusterBundleRules,
   ...clusterTrustBundleRules,
   ...pemRules,
+  ...trustBreadthRules,
+  ...certificatePolicyRules,
+  ...issuerPolicyRules,
+  ...placeholderRules,
   ...workspaceRules,
 ];
 
