@@ -111,7 +111,13 @@ const variants: readonly Variant[] = [
   {
     name: 'a tenant CA issued outside the trust namespace (Bundle source not found)',
     change: [edit('platform/tenant-b-ca.yaml', 'namespace: cert-manager', 'namespace: tenant-b')],
-    expected: ['bundle/source-outside-trust-namespace@trust/bundles.yaml', 'bundle/source-outside-trust-namespace@trust/bundles.yaml', 'bundle/source-outside-trust-namespace@trust/bundles.yaml'],
+    // The tenant's ClusterIssuer loses its CA Secret too: it reads the cluster resource namespace.
+    expected: [
+      'bundle/source-outside-trust-namespace@trust/bundles.yaml',
+      'bundle/source-outside-trust-namespace@trust/bundles.yaml',
+      'bundle/source-outside-trust-namespace@trust/bundles.yaml',
+      'issuer/ca-secret-elsewhere@platform/tenant-b-ca.yaml',
+    ],
   },
   {
     name: 'a leaf certificate\'s Secret used as a trust source',
@@ -192,5 +198,65 @@ describe('zero-trust workspace', () => {
     assert.equal(finding.related?.[0].uri, 'platform/tenant-b-ca.yaml');
     const nameLine = files.get('platform/tenant-b-ca.yaml')!.split('\n').indexOf('  name: tenant-b-ca');
     assert.equal(finding.related?.[0].range.start.line, nameLine);
+  });
+});
+
+describe('CA issuers reading their Secret', () => {
+  const ca = (namespace: string) => `apiVersion: cert-manager.io/v1
+kind: Certificate
+metadata:
+  name: root
+  namespace: ${namespace}
+spec:
+  isCA: true
+  commonName: Root
+  secretName: root-ca
+  duration: 8760h
+  renewBefore: 2920h
+  privateKey: {algorithm: ECDSA, rotationPolicy: Always}
+  issuerRef: {name: bootstrap, kind: ClusterIssuer}
+`;
+  const issuers = `apiVersion: cert-manager.io/v1
+kind: ClusterIssuer
+metadata:
+  name: bootstrap
+spec:
+  selfSigned: {}
+---
+apiVersion: cert-manager.io/v1
+kind: ClusterIssuer
+metadata:
+  name: root
+spec:
+  ca:
+    secretName: root-ca
+---
+apiVersion: cert-manager.io/v1
+kind: Issuer
+metadata:
+  name: team-root
+  namespace: team
+spec:
+  ca:
+    secretName: root-ca
+`;
+  const rules = (files: Map<string, string>) => lintWorkspace(files).map((f) => `${f.rule}@${f.file}:${f.range.start.line + 1}`);
+
+  it('a ClusterIssuer whose CA Secret is written outside the cluster resource namespace, and an Issuer outside its own', () => {
+    const found = rules(new Map([['ca.yaml', ca('security')], ['issuers.yaml', issuers]]));
+    assert.deepEqual(found.sort(), ['issuer/ca-secret-elsewhere@issuers.yaml:14', 'issuer/ca-secret-elsewhere@issuers.yaml:23']);
+  });
+
+  it('is quiet when the Secret is where each issuer reads it', () => {
+    assert.deepEqual(rules(new Map([['ca.yaml', ca('cert-manager')], ['issuers.yaml', issuers.replace(/---\napiVersion: cert-manager.io\/v1\nkind: Issuer[\s\S]*$/, '')]])), []);
+    assert.deepEqual(rules(new Map([['ca.yaml', ca('team')], ['issuers.yaml', issuers]])).filter((r) => r.includes('team')), []);
+  });
+
+  it('follows clusterResourceNamespace from the settings', () => {
+    const index = new WorkspaceIndex();
+    index.setText('ca.yaml', ca('security'));
+    index.setText('issuers.yaml', issuers);
+    const findings = analyze(issuers, { clusterResourceNamespace: 'security' }, { uri: 'issuers.yaml', workspace: index }).findings;
+    assert.deepEqual(findings.map((f) => f.range.start.line + 1), [23]);
   });
 });

@@ -147,6 +147,31 @@ export const workspaceRules: readonly Rule[] = [
     },
   },
   {
+    id: 'issuer/ca-secret-elsewhere',
+    severity: 'warning',
+    layer: 'lint',
+    kinds: ['Issuer', 'ClusterIssuer'],
+    doc: {
+      summary: 'A CA issuer\'s key pair Secret is written in a namespace the issuer never reads.',
+      details:
+        'A CA Issuer reads `spec.ca.secretName` from its own namespace; a ClusterIssuer reads it from cert-manager\'s cluster resource namespace (`--cluster-resource-namespace`, `cert-manager` unless changed; set `clusterResourceNamespace` in .trustwright.yaml to match). When the CA Certificate writes the Secret anywhere else, the issuer stays not Ready with "secret not found". Issue the CA Certificate into the namespace the issuer reads.',
+    },
+    check(context) {
+      const secretName = asString(asMap(context.spec?.ca)?.secretName);
+      if (!secretName) return;
+      const reads = context.object.kind === 'ClusterIssuer' ? context.settings.clusterResourceNamespace : context.object.namespace;
+      if (!reads) return;
+      const writers = certificatesWriting(context.workspace, secretName);
+      if (writers.length === 0 || writers.some((c) => c.namespace === undefined || c.namespace === reads)) return;
+      const where = context.object.kind === 'ClusterIssuer' ? `the cluster resource namespace "${reads}"` : `its own namespace "${reads}"`;
+      context.report(
+        ['spec', 'ca', 'secretName'],
+        `spec.ca.secretName: ${describeObject(writers[0])} writes Secret "${secretName}" in namespace ${writers[0].namespace}, but this ${context.object.kind} reads it from ${where}; issue the CA Certificate there`,
+        { related: writers.map((w) => relatedTo(w, `${describeObject(w)} writes the CA Secret`)) },
+      );
+    },
+  },
+  {
     id: 'certificate/shared-secret',
     severity: 'warning',
     layer: 'lint',
