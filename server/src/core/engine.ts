@@ -2,10 +2,10 @@
 import { isCollection, isMap, isPair, isScalar, type Node } from 'yaml';
 import type { Finding, Layer, ObjectRef, Severity } from './findings';
 import { SEVERITY_ORDER } from './findings';
-import { parseFile, type ParsedDocument, type ParsedFile, type YamlProblem } from './model/parse';
-import { extractObjects, type ManifestObject } from './model/objects';
+import { parseChunks, type Chunk, type ParsedDocument, type ParsedFile, type YamlProblem } from './model/parse';
+import { objectsOfDocument, type ManifestObject } from './model/objects';
 import { formatPath, isPrefix, samePath, type FieldPath } from './model/path';
-import { overlapsTemplate, type TemplateSpan } from './model/templates';
+import { overlapsTemplate } from './model/templates';
 import { locate, type AliasProblem } from './model/value';
 import { schemaFor } from './schema/registry';
 import { validateStructure, type Anchor } from './schema/structural';
@@ -26,6 +26,8 @@ export interface Analysis {
   /** Every place a certificate, key or CSR is embedded, in any object. */
   readonly sites: readonly PemSite[];
   readonly findings: readonly Finding[];
+  /** The parsed chunks, for the next analysis of the same file to reuse. */
+  readonly chunks: readonly Chunk[];
 }
 
 interface RawFinding {
@@ -45,11 +47,17 @@ interface RawFinding {
 export interface AnalysisContext {
   readonly uri?: string;
   readonly workspace?: WorkspaceView;
+  /**
+   * The previous analysis of the same file. Its unchanged chunks (the text between `---` lines)
+   * are not parsed or validated again, so an edit costs in proportion to what it changed. The
+   * previous analysis must not be used after this call: its nodes move to the new offsets.
+   */
+  readonly previous?: Analysis;
 }
 
 export function analyze(text: string, partialSettings?: Partial<EngineSettings>, where: AnalysisContext = {}): Analysis {
   const settings = withDefaults(partialSettings);
-  const file = parseFile(text);
+  const { file, chunks } = parseChunks(text, where.previous?.chunks);
   const raw: RawFinding[] = [];
 
   if (text.length > settings.maxFileSize) {
@@ -62,32 +70,88 @@ export function analyze(text: string, partialSettings?: Partial<EngineSettings>,
       field: [],
       layer: 'yaml',
     });
-    return finish(file, { objects: [], resources: [], sites: [] }, raw, settings);
+    return finish(file, { objects: [], resources: [], sites: [], chunks }, raw, settings);
   }
 
-  const perDocument = extractObjects(file);
-  const objects: ManifestObject[] = [];
-  const resources = perDocument.flatMap((d) => d.objects).filter((o) => o.kind !== undefined);
+  const perChunk = chunks.map((chunk) => memo(chunk, 'objects', () => chunk.documents.map(objectsOfDocument)));
+  const resources = perChunk.flat().flatMap((d) => d.objects).filter((o) => o.kind !== undefined);
   // Cross-object rules see this file as it is now, over the rest of the workspace (or alone).
   const uri = where.uri ?? 'untitled:manifest.yaml';
   const workspace = new OverlayView(where.workspace ?? EMPTY_WORKSPACE, uri, indexObjects(uri, file, resources));
+  const settingsKey = JSON.stringify(settings);
+  const objects: ManifestObject[] = [];
   const sites: PemSite[] = [];
-  for (const { document, objects: found, aliasProblems } of perDocument) {
-    const yaml = yamlFindings(file, document, aliasProblems);
-    raw.push(...yaml);
-    // A document that does not parse never reaches the cluster; checking what the parser
-    // recovered would only add guesses to the real error.
-    if (yaml.some((f) => f.rule === 'yaml/syntax' || f.rule === 'yaml/alias-limit')) continue;
-    for (const object of found) {
-      const objectSites = object.kind ? findSites(file, object) : [];
-      sites.push(...objectSites);
-      if (objectSites.length > 0) raw.push(...siteFindings(file, objectSites, settings, object));
-      if (object.classification.status === 'other') continue;
-      objects.push(object);
-      raw.push(...objectFindings(file, object, objectSites, settings, workspace, uri));
+
+  chunks.forEach((chunk, c) => {
+    const cache = memo(chunk, `findings:${settingsKey}`, () => new Map<ManifestObject, CachedFindings>());
+    const chunkLine = file.lines.positionAt(chunk.start).line;
+    for (const { document, objects: found, aliasProblems } of perChunk[c]) {
+      const yaml = yamlFindings(file, document, aliasProblems);
+      raw.push(...yaml);
+      // A document that does not parse never reaches the cluster; checking what the parser
+      // recovered would only add guesses to the real error.
+      if (yaml.some((f) => f.rule === 'yaml/syntax' || f.rule === 'yaml/alias-limit')) continue;
+      for (const object of found) {
+        const objectSites = object.kind ? findSites(file, object) : [];
+        sites.push(...objectSites);
+        if (objectSites.length > 0) raw.push(...siteFindings(file, objectSites, settings, object));
+        if (object.classification.status === 'other') continue;
+        objects.push(object);
+        const run = { file, object, sites: objectSites, settings, workspace, uri };
+        let cached = cache.get(object);
+        if (!cached) {
+          cached = objectFindings(run, undefined);
+          cache.set(object, relocate(cached, -chunk.start, -chunkLine));
+          raw.push(...cached.stable, ...cached.volatile);
+        } else {
+          raw.push(...relocate(cached, chunk.start, chunkLine).stable);
+          raw.push(...objectFindings(run, cached).volatile);
+        }
+        // Templates are judged on everything the object produced, stable or not.
+      }
     }
+  });
+  const filtered = applyTemplateFilter(raw, objects);
+  return finish(file, { objects, resources, sites, chunks }, filtered, settings);
+}
+
+function memo<T>(chunk: Chunk, key: string, compute: () => T): T {
+  if (!chunk.memo.has(key)) {
+    // Findings under other settings are of no further use once settings change.
+    if (key.startsWith('findings:')) for (const k of [...chunk.memo.keys()]) if (k.startsWith('findings:')) chunk.memo.delete(k);
+    chunk.memo.set(key, compute());
   }
-  return finish(file, { objects, resources, sites }, raw, settings);
+  return chunk.memo.get(key) as T;
+}
+
+/**
+ * What an object's checks produced: `stable` findings depend on the object alone and are reused
+ * while its chunk is unchanged; `volatile` ones came from rules that read the workspace, which are
+ * run again on every analysis.
+ */
+interface CachedFindings {
+  readonly stable: readonly RawFinding[];
+  readonly volatile: readonly RawFinding[];
+  readonly volatileRules: readonly string[];
+  readonly structural: readonly { path: FieldPath; layer: Layer }[];
+}
+
+/** Moves findings (offsets and fix lines) by a chunk's offset and line. */
+function relocate(cached: CachedFindings, offset: number, lines: number): CachedFindings {
+  if (offset === 0 && lines === 0) return cached;
+  const move = (f: RawFinding): RawFinding => ({
+    ...f,
+    start: f.start + offset,
+    end: f.end + offset,
+    fixes: f.fixes?.map((fix) => ({
+      ...fix,
+      edits: fix.edits.map((e) => ({
+        ...e,
+        range: { start: { ...e.range.start, line: e.range.start.line + lines }, end: { ...e.range.end, line: e.range.end.line + lines } },
+      })),
+    })),
+  });
+  return { ...cached, stable: cached.stable.map(move) };
 }
 
 /** A PEM file on its own (`.pem`, `.crt`, `.cer`): one certificate site, the certificate rules. */
@@ -99,12 +163,12 @@ export function analyzePem(text: string, partialSettings?: Partial<EngineSetting
   if (site.blocks.length === 0 && text.trim() !== '') {
     raw.push({ rule: 'pem/malformed', message: 'no PEM block found: a PEM file holds "-----BEGIN …-----" / "-----END …-----" blocks', start: 0, end: file.lines.lineEnd(0), field: [], layer: 'lint' });
   }
-  return finish(file, { objects: [], resources: [], sites: [site] }, raw, settings);
+  return finish(file, { objects: [], resources: [], sites: [site], chunks: [] }, raw, settings);
 }
 
 function finish(
   file: ParsedFile,
-  model: Pick<Analysis, 'objects' | 'resources' | 'sites'>,
+  model: Pick<Analysis, 'objects' | 'resources' | 'sites' | 'chunks'>,
   raw: RawFinding[],
   settings: EngineSettings,
 ): Analysis {
@@ -232,53 +296,65 @@ function sentence(message: string): string {
 // ---------------------------------------------------------------------------------------------
 // Object layers: apiVersion/kind, metadata, schema + CEL, webhook rules
 
-function objectFindings(
-  file: ParsedFile,
-  object: ManifestObject,
-  sites: readonly PemSite[],
-  settings: EngineSettings,
-  workspace: WorkspaceView,
-  uri: string,
-): RawFinding[] {
-  const out: RawFinding[] = [];
+interface ObjectRun {
+  readonly file: ParsedFile;
+  readonly object: ManifestObject;
+  readonly sites: readonly PemSite[];
+  readonly settings: EngineSettings;
+  readonly workspace: WorkspaceView;
+  readonly uri: string;
+}
+
+/**
+ * The object's findings. With `previous`, only the rules that read the workspace last time are run
+ * again (their findings come back as `volatile`); the rest is what `previous.stable` already holds.
+ */
+function objectFindings(run: ObjectRun, previous: CachedFindings | undefined): CachedFindings {
+  const { file, object, sites, settings, workspace, uri } = run;
+  const stable: RawFinding[] = [];
+  const volatile: RawFinding[] = [];
+  const volatileRules: string[] = [];
   const classification = object.classification;
-  const helm = object.document.templateSpans.filter((s) => s.kind === 'helm');
-  const placeholders = object.document.templateSpans.filter((s) => s.kind === 'placeholder');
-  const templated = helm.length > 0;
+  const templated = object.document.templateSpans.some((s) => s.kind === 'helm');
 
   const at = (path: FieldPath, anchor: Anchor): [number, number] => rangeFor(file, object, path, anchor);
-  const push = (rule: string, path: FieldPath, message: string, layer: Layer, anchor: Anchor, options: ReportOptions = {}) => {
+  const make = (rule: string, path: FieldPath, message: string, layer: Layer, anchor: Anchor, options: ReportOptions = {}): RawFinding => {
     const site = options.within ? sites.find((s) => samePath(s.path, path)) : undefined;
     const [start, end] = site && options.within ? siteSpan(site, options.within) : at(path, options.anchor ?? anchor);
-    out.push({ rule, message, start, end, field: path, layer, object, severity: options.severity, fixes: options.fixes, related: options.related });
+    return { rule, message, start, end, field: path, layer, object, severity: options.severity, fixes: options.fixes, related: options.related };
   };
+  const push = (...args: Parameters<typeof make>) => stable.push(make(...args));
 
+  if (classification.status === 'other') return { stable, volatile, volatileRules, structural: [] };
   if (classification.status === 'unknown-kind') {
     push('api/unknown-kind', ['kind'], classification.message, 'api', 'value');
-    return out;
+    return { stable, volatile, volatileRules, structural: [] };
   }
-  if (classification.status === 'other') return out;
 
   const info = classification.info;
-  const apiVersion = `${info.group}/${info.versions[0]}`;
-  const effectiveVersion = classification.status === 'target' ? object.apiVersion! : apiVersion;
-  if (classification.status === 'unserved') {
-    push(classification.rule, ['apiVersion'], classification.message, 'api', 'value', {
-      fixes: [{ title: `Use ${apiVersion}`, edits: [{ range: file.lines.range(...at(['apiVersion'], 'value')), newText: apiVersion }] }],
-    });
-  }
+  let structural: { path: FieldPath; layer: Layer }[] = [];
+  if (previous) {
+    structural = [...previous.structural];
+  } else {
+    const apiVersion = `${info.group}/${info.versions[0]}`;
+    const effectiveVersion = classification.status === 'target' ? object.apiVersion! : apiVersion;
+    if (classification.status === 'unserved') {
+      push(classification.rule, ['apiVersion'], classification.message, 'api', 'value', {
+        fixes: [{ title: `Use ${apiVersion}`, edits: [{ range: file.lines.range(...at(['apiVersion'], 'value')), newText: apiVersion }] }],
+      });
+    }
 
-  // Structural schema and CEL (what the API server checks before any webhook).
-  const schema = schemaFor(effectiveVersion, info.kind);
-  const structural: { path: FieldPath; layer: Layer }[] = [];
-  if (schema) {
-    const value = { ...object.value, apiVersion: effectiveVersion };
-    for (const issue of validateStructure(schema, value)) {
-      if (templated && (issue.rule === 'schema/required' || issue.rule === 'cel/validation')) continue;
-      const layer: Layer = issue.rule === 'cel/validation' ? 'cel' : 'schema';
-      structural.push({ path: issue.path, layer });
-      const fixes = issue.suggestion ? renameFix(file, object, issue.path, issue.suggestion) : undefined;
-      push(issue.rule, issue.path, issue.message, layer, issue.anchor, { fixes });
+    // Structural schema and CEL (what the API server checks before any webhook).
+    const schema = schemaFor(effectiveVersion, info.kind);
+    if (schema) {
+      const value = { ...object.value, apiVersion: effectiveVersion };
+      for (const issue of validateStructure(schema, value)) {
+        if (templated && (issue.rule === 'schema/required' || issue.rule === 'cel/validation')) continue;
+        const layer: Layer = issue.rule === 'cel/validation' ? 'cel' : 'schema';
+        structural.push({ path: issue.path, layer });
+        const fixes = issue.suggestion ? renameFix(file, object, issue.path, issue.suggestion) : undefined;
+        push(issue.rule, issue.path, issue.message, layer, issue.anchor, { fixes });
+      }
     }
   }
 
@@ -288,10 +364,22 @@ function objectFindings(
     if (!rule.check || !rule.kinds.includes(info.kind)) continue;
     if (templated && rule.layer !== 'metadata') continue;
     if (settings.rules[rule.id] === 'off') continue;
+    if (previous && !previous.volatileRules.includes(rule.id)) continue;
+
+    let readsWorkspace = false;
+    const tracked: WorkspaceView = {
+      byKind: (kind, group) => ((readsWorkspace = true), workspace.byKind(kind, group)),
+      find: (kind, name, namespace, group) => ((readsWorkspace = true), workspace.find(kind, name, namespace, group)),
+      get fileCount() {
+        readsWorkspace = true;
+        return workspace.fileCount;
+      },
+    };
+    const produced: RawFinding[] = [];
     const context: RuleContext = {
       object,
       settings,
-      workspace,
+      workspace: tracked,
       uri,
       lines: file.lines,
       spec: asMap(object.value.spec),
@@ -299,17 +387,23 @@ function objectFindings(
         if (rule.layer === 'webhook' && structural.some((s) => shadows(s, path))) {
           return; // the API server rejects the object first, with the schema's message
         }
-        push(rule.id, path, message, rule.layer, options.anchor ?? 'value', options);
+        produced.push(make(rule.id, path, message, rule.layer, options.anchor ?? 'value', options));
       },
     };
     try {
       rule.check(context);
     } catch (error) {
-      push('engine/rule-failed', [], `rule ${rule.id} failed on this object (${(error as Error).message}); other rules still ran`, 'lint', 'missing');
+      produced.push(make('engine/rule-failed', [], `rule ${rule.id} failed on this object (${(error as Error).message}); other rules still ran`, 'lint', 'missing'));
+    }
+    if (readsWorkspace || previous) {
+      volatile.push(...produced);
+      volatileRules.push(rule.id);
+    } else {
+      stable.push(...produced);
     }
   }
 
-  return filterTemplated(object, out, helm, placeholders);
+  return { stable, volatile, volatileRules, structural };
 }
 
 /** Document offsets of a stretch of a site's text (a PEM block, usually). */
@@ -359,15 +453,25 @@ function shadows(structural: { path: FieldPath; layer: Layer }, path: FieldPath)
   return structural.layer === 'schema' && structural.path.length > 0 && isPrefix(structural.path, path);
 }
 
+/** For each templated object: drops findings on templated values, and says once what was skipped. */
+function applyTemplateFilter(raw: RawFinding[], objects: readonly ManifestObject[]): RawFinding[] {
+  const templatedObjects = objects.filter((o) => o.document.templateSpans.length > 0);
+  if (templatedObjects.length === 0) return raw;
+  const byObject = new Map<ManifestObject, RawFinding[]>();
+  const rest: RawFinding[] = [];
+  for (const f of raw) {
+    if (f.object && templatedObjects.includes(f.object) && f.layer !== 'yaml') byObject.set(f.object, [...(byObject.get(f.object) ?? []), f]);
+    else rest.push(f);
+  }
+  for (const object of templatedObjects) rest.push(...filterTemplated(object, byObject.get(object) ?? []));
+  return rest;
+}
+
 /** Drops findings on values that hold template expressions, and says once what was skipped. */
-function filterTemplated(
-  object: ManifestObject,
-  findings: RawFinding[],
-  helm: readonly TemplateSpan[],
-  placeholders: readonly TemplateSpan[],
-): RawFinding[] {
-  const spans = [...helm, ...placeholders].sort((a, b) => a.start - b.start);
-  if (spans.length === 0) return findings;
+function filterTemplated(object: ManifestObject, findings: RawFinding[]): RawFinding[] {
+  const helm = object.document.templateSpans.filter((s) => s.kind === 'helm');
+  const placeholders = object.document.templateSpans.filter((s) => s.kind === 'placeholder');
+  const spans = object.document.templateSpans;
 
   const kept = findings.filter((f) => f.rule === 'placeholder/unresolved' || !overlapsTemplate(spans, f.start, f.end));
   const skipped = findings.length - kept.length;

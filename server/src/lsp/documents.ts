@@ -38,7 +38,7 @@ export class AnalysisCache {
       analysis =
         documentKind(document) === 'pem'
           ? analyzePem(document.getText(), settings)
-          : analyze(document.getText(), settings, { uri: document.uri, workspace });
+          : analyze(document.getText(), settings, { uri: document.uri, workspace, previous: cached?.analysis });
     } catch (error) {
       // A failure on one document must not take the server down or block the others.
       this.onError(document.uri, error);

@@ -25,7 +25,11 @@ export interface DocumentObjects {
 }
 
 export function extractObjects(file: ParsedFile): DocumentObjects[] {
-  return file.documents.map((document) => {
+  return file.documents.map(objectsOfDocument);
+}
+
+export function objectsOfDocument(document: ParsedDocument): DocumentObjects {
+  {
     const contents = document.doc.contents as Node | null;
     if (!isMap(contents)) return { document, objects: [], aliasProblems: [] };
 
@@ -46,7 +50,7 @@ export function extractObjects(file: ParsedFile): DocumentObjects[] {
       }
     }
     return { document, objects, aliasProblems: builder.problems };
-  });
+  }
 }
 
 function isListKind(root: { [key: string]: JsonValue }): boolean {

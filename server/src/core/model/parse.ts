@@ -1,4 +1,4 @@
-import { parseAllDocuments, type Document } from 'yaml';
+import { isMap, isNode, isPair, isSeq, parseAllDocuments, type Document } from 'yaml';
 import { LineIndex } from './text';
 import { maskTemplates, type TemplateSpan } from './templates';
 
@@ -38,28 +38,127 @@ const PARSE_OPTIONS = {
 } as const;
 
 export function parseFile(text: string): ParsedFile {
+  return parseChunks(text).file;
+}
+
+/**
+ * A run of lines from one `---` separator to the next. YAML documents never span a separator at
+ * column 0, so each chunk parses on its own; an edit re-parses only the chunk it touches.
+ */
+export interface Chunk {
+  readonly text: string;
+  /** Offset of the chunk in the file its nodes are currently expressed in. */
+  start: number;
+  readonly documents: ParsedDocument[];
+  /** Per-chunk memo for the engine (objects, findings); dropped with the chunk. */
+  readonly memo: Map<string, unknown>;
+}
+
+export interface ChunkedFile {
+  readonly file: ParsedFile;
+  readonly chunks: readonly Chunk[];
+}
+
+const SEPARATOR = /^---(?=[ \t\r\n]|$)/gm;
+
+function chunkStarts(text: string): number[] {
+  const starts = [0];
+  for (const match of text.matchAll(SEPARATOR)) if (match.index > 0) starts.push(match.index);
+  return starts;
+}
+
+/**
+ * Parses a file chunk by chunk, reusing chunks of a previous parse of the same file whose text is
+ * unchanged (their node ranges are moved to the new offsets, which costs far less than parsing).
+ */
+export function parseChunks(text: string, previous: readonly Chunk[] = []): ChunkedFile {
+  const available = new Map<string, Chunk[]>();
+  for (const chunk of previous) available.set(chunk.text, [...(available.get(chunk.text) ?? []), chunk]);
+
+  const starts = chunkStarts(text);
+  const chunks: Chunk[] = [];
+  for (let i = 0; i < starts.length; i++) {
+    const start = starts[i];
+    const chunkText = text.slice(start, i + 1 < starts.length ? starts[i + 1] : text.length);
+    const reused = available.get(chunkText)?.shift();
+    if (reused) {
+      moveChunk(reused, start);
+      chunks.push(reused);
+    } else {
+      chunks.push(parseChunk(chunkText, start));
+    }
+  }
+
+  const documents: ParsedDocument[] = [];
+  for (const chunk of chunks) {
+    for (const document of chunk.documents) {
+      (document as { index: number }).index = documents.length;
+      documents.push(document);
+    }
+  }
+  const templateSpans = documents.flatMap((d) => d.templateSpans);
+  return { file: { text, lines: new LineIndex(text), documents, templateSpans }, chunks };
+}
+
+function parseChunk(text: string, start: number): Chunk {
   const masked = maskTemplates(text);
-  const lines = new LineIndex(text);
   const parsed = parseAllDocuments(masked.text, PARSE_OPTIONS as never);
   const docs = Array.isArray(parsed) ? parsed : [];
-
-  const documents = docs.map((doc, index): ParsedDocument => {
-    const [start, , end] = doc.range;
-    const problems: YamlProblem[] = [
-      ...doc.errors.map((e) => problem(e, 'error')),
-      ...doc.warnings.map((e) => problem(e, 'warning')),
-    ];
+  const documents = docs.map((doc): ParsedDocument => {
+    const [docStart, , docEnd] = doc.range;
     return {
-      index,
+      index: 0,
       doc,
-      start,
-      end,
-      problems,
-      templateSpans: masked.spans.filter((s) => s.start >= start && s.start <= end),
+      start: docStart,
+      end: docEnd,
+      problems: [...doc.errors.map((e) => problem(e, 'error')), ...doc.warnings.map((e) => problem(e, 'warning'))],
+      templateSpans: masked.spans.filter((span) => span.start >= docStart && span.start <= docEnd),
     };
   });
+  const chunk: Chunk = { text, start: 0, documents, memo: new Map() };
+  moveChunk(chunk, start);
+  return chunk;
+}
 
-  return { text, lines, documents, templateSpans: masked.spans };
+/** Moves every offset of a chunk (node ranges, problems, template spans) to a new start. */
+function moveChunk(chunk: Chunk, start: number): void {
+  const delta = start - chunk.start;
+  if (delta === 0) return;
+  chunk.start = start;
+  for (const document of chunk.documents) {
+    const mutable = document as { start: number; end: number; problems: readonly YamlProblem[]; templateSpans: readonly TemplateSpan[] };
+    mutable.start += delta;
+    mutable.end += delta;
+    mutable.problems = document.problems.map((p) => ({ ...p, start: p.start + delta, end: p.end + delta }));
+    mutable.templateSpans = document.templateSpans.map((t) => ({ ...t, start: t.start + delta, end: t.end + delta }));
+    shiftNode(document.doc as unknown as Ranged, delta);
+    shiftTree(document.doc.contents, delta);
+  }
+}
+
+interface Ranged {
+  range?: [number, number, number] | null;
+}
+
+function shiftNode(node: Ranged, delta: number): void {
+  const r = node.range;
+  if (r) node.range = [r[0] + delta, r[1] + delta, r[2] + delta];
+}
+
+/** Every node below `node`, keys included (a plain walk: faster than yaml's visit here). */
+function shiftTree(node: unknown, delta: number): void {
+  if (!isNode(node)) return;
+  shiftNode(node as Ranged, delta);
+  if (isMap(node) || isSeq(node)) {
+    for (const item of node.items as unknown[]) {
+      if (isPair(item)) {
+        shiftTree(item.key, delta);
+        shiftTree(item.value, delta);
+      } else {
+        shiftTree(item, delta);
+      }
+    }
+  }
 }
 
 function problem(e: { code: string; message: string; pos: [number, number] }, severity: YamlProblem['severity']): YamlProblem {

@@ -29,7 +29,10 @@ export function resolveIssuer(context: Pick<RuleContext, 'spec' | 'object' | 'wo
   const group = asString(ref?.group) ?? 'cert-manager.io';
   if (!name) return { status: 'unknown' };
   if (group !== 'cert-manager.io' && group !== '') return { status: 'external' };
-  const kind = asString(ref?.kind) === 'ClusterIssuer' ? 'ClusterIssuer' : 'Issuer';
+  // Any other kind (a typo such as `Issue`) names no issuer at all; certificate/issuer-ref reports it.
+  const rawKind = asString(ref?.kind) ?? '';
+  if (rawKind !== '' && rawKind !== 'Issuer' && rawKind !== 'ClusterIssuer') return { status: 'unknown' };
+  const kind = rawKind === 'ClusterIssuer' ? 'ClusterIssuer' : 'Issuer';
 
   const namespace = context.object.namespace;
   const all = context.workspace.byKind(kind, 'cert-manager.io');

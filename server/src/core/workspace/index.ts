@@ -158,6 +158,8 @@ export class WorkspaceIndex implements WorkspaceView {
  */
 export class OverlayView implements WorkspaceView {
   private readonly own: readonly IndexedObject[];
+  /** An overlay lives for one analysis, during which nothing changes: answers are kept. */
+  private readonly answers = new Map<string, readonly IndexedObject[]>();
 
   constructor(
     private readonly base: WorkspaceView,
@@ -172,9 +174,15 @@ export class OverlayView implements WorkspaceView {
   }
 
   byKind(kind: string, group?: string): readonly IndexedObject[] {
-    const others = this.base.byKind(kind, group).filter((o) => o.uri !== this.uri);
-    const mine = this.own.filter((o) => o.kind === kind && (group === undefined || o.group === group));
-    return [...mine, ...others];
+    const key = `${kind}|${group ?? '*'}`;
+    let answer = this.answers.get(key);
+    if (!answer) {
+      const others = this.base.byKind(kind, group).filter((o) => o.uri !== this.uri);
+      const mine = this.own.filter((o) => o.kind === kind && (group === undefined || o.group === group));
+      answer = [...mine, ...others];
+      this.answers.set(key, answer);
+    }
+    return answer;
   }
 
   find(kind: string, name: string, namespace?: string, group?: string): readonly IndexedObject[] {

@@ -1,0 +1,321 @@
+// A typed, read-mostly client for the few API paths the cluster views need: paginated lists
+// (`limit`/`continue`), watches (`watch=1`, bookmarks, 410 Gone), single GETs and the one status
+// update behind "renew". @kubernetes/client-node supplies the kubeconfig's TLS settings and
+// credentials for every request (client certificates, bearer tokens, exec plugins, auth providers,
+// proxies); the requests themselves go through Node's http(s) so that every one has a timeout,
+// bounded retries with backoff, and error messages that never carry a header or a token.
+import * as http from 'node:http';
+import * as https from 'node:https';
+import type { IncomingMessage } from 'node:http';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { VERSION } from '../version';
+import { ClusterFault, faultFromError, faultFromStatus } from './faults';
+import type { ContextInfo } from './kubeconfig';
+import { collectionPath, objectPath, objectReviver, secretReviver, type KubeObject, type ResourceType } from './resources';
+
+export interface ClientOptions {
+  /** A request with no response (or a response that stops) for this long fails with `timeout`. */
+  readonly requestTimeoutMs?: number;
+  /** Attempts for a read that meets 429, 5xx, a reset or a timeout (the first included). */
+  readonly attempts?: number;
+  readonly retryBaseMs?: number;
+  readonly retryMaxMs?: number;
+  /** `limit` of each list page. */
+  readonly pageSize?: number;
+  readonly log?: (message: string) => void;
+}
+
+export interface ListResult {
+  readonly items: KubeObject[];
+  readonly resourceVersion: string;
+  readonly pages: number;
+}
+
+export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK';
+
+export interface WatchOptions {
+  readonly namespace?: string;
+  readonly resourceVersion: string;
+  readonly signal?: AbortSignal;
+  /** Asks the server to end the watch after this long (it then resumes from the last version). */
+  readonly timeoutSeconds?: number;
+  /** No byte (event or bookmark) for this long means the watch is dead. */
+  readonly idleTimeoutMs?: number;
+  readonly onEvent: (type: WatchEventType, object: KubeObject) => void;
+}
+
+const DEFAULTS = { requestTimeoutMs: 15_000, attempts: 4, retryBaseMs: 250, retryMaxMs: 8_000, pageSize: 500 };
+
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new ClusterFault('timeout', 'aborted'));
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new ClusterFault('timeout', 'aborted'));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** Exponential backoff with full jitter, capped: attempt 1 waits up to base, 2 up to 2×base… */
+export function backoffDelay(attempt: number, baseMs: number, maxMs: number, random = Math.random): number {
+  const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
+  return Math.round(ceiling / 2 + random() * (ceiling / 2));
+}
+
+/** Whether a bearer token is a JWT whose `exp` has passed (the only expiry a token shows). */
+function jwtExpired(authorization: string | undefined, now = Date.now()): boolean {
+  const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
+  const payload = token?.split('.')[1];
+  if (!payload) return false;
+  try {
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { exp?: unknown };
+    return typeof claims.exp === 'number' && claims.exp * 1000 < now;
+  } catch {
+    return false;
+  }
+}
+
+interface Opened {
+  readonly response: IncomingMessage;
+  readonly tokenExpired: boolean;
+}
+
+function readBody(response: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    response.on('data', (chunk: Buffer) => chunks.push(chunk));
+    response.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    response.on('error', reject);
+    response.on('aborted', () => reject(new ClusterFault('unreachable', 'the response was cut off')));
+  });
+}
+
+export class KubeClient {
+  readonly server: string;
+  private readonly options: typeof DEFAULTS & ClientOptions;
+
+  constructor(
+    private readonly config: KubeConfig,
+    readonly context: ContextInfo,
+    options: ClientOptions = {},
+  ) {
+    const cluster = config.getCurrentCluster();
+    if (!cluster) throw new ClusterFault('config', `context "${context.name}" has no cluster`);
+    this.server = cluster.server.replace(/\/+$/, '');
+    this.options = { ...DEFAULTS, ...options };
+  }
+
+  private log(message: string): void {
+    this.options.log?.(message);
+  }
+
+  /** One HTTP exchange, no retry. Resolves with the response once its headers arrived. */
+  private async open(method: string, path: string, query: Record<string, string | undefined>, body: string | undefined, timeoutMs: number, signal?: AbortSignal): Promise<Opened> {
+    const options: https.RequestOptions & { headers: Record<string, string> } = { headers: {} };
+    try {
+      // Credentials come fresh for every request: an exec plugin's token is renewed when it expires.
+      await this.config.applyToHTTPSOptions(options);
+    } catch (error) {
+      throw new ClusterFault('config', `the credentials of context "${this.context.name}" cannot be used: ${(error as Error).message.split('\n')[0]}`);
+    }
+    const tokenExpired = jwtExpired(options.headers.Authorization ?? options.headers.authorization);
+    const url = new URL(this.server + path);
+    for (const [key, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(key, value);
+    const transport = url.protocol === 'http:' ? http : https;
+    const headers: Record<string, string> = {
+      ...options.headers,
+      Accept: 'application/json',
+      'User-Agent': `trustwright/${VERSION}`,
+    };
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+
+    return new Promise<Opened>((resolve, reject) => {
+      let settled = false;
+      const fail = (error: unknown) => {
+        if (settled) return;
+        settled = true;
+        reject(faultFromError(error, this.server));
+      };
+      const request = transport.request(url, { ...options, method, headers, signal }, (response) => {
+        settled = true;
+        resolve({ response, tokenExpired });
+      });
+      request.setTimeout(timeoutMs, () => request.destroy(new ClusterFault('timeout', `${this.server} did not answer within ${Math.round(timeoutMs / 1000)} s`)));
+      request.on('error', (error) => fail(signal?.aborted ? new ClusterFault('timeout', 'aborted') : error));
+      if (body !== undefined) request.write(body);
+      request.end();
+    });
+  }
+
+  /**
+   * A JSON request with retries: reads retry on 429 (after Retry-After), 5xx, resets and timeouts,
+   * up to `attempts` in all; writes only on 429, which the server did not process.
+   */
+  async request<T>(method: string, path: string, what: string, init: { query?: Record<string, string | undefined>; body?: unknown; reviver?: (key: string, value: unknown) => unknown; signal?: AbortSignal } = {}): Promise<T> {
+    const { attempts, retryBaseMs, retryMaxMs, requestTimeoutMs } = this.options;
+    const body = init.body === undefined ? undefined : JSON.stringify(init.body);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const { response, tokenExpired } = await this.open(method, path, init.query ?? {}, body, requestTimeoutMs, init.signal);
+        response.setTimeout(requestTimeoutMs, () => response.destroy(new ClusterFault('timeout', `${this.server} stopped sending the response for ${Math.round(requestTimeoutMs / 1000)} s`)));
+        let text: string;
+        try {
+          text = await readBody(response);
+        } catch (error) {
+          throw faultFromError(error, this.server);
+        }
+        const status = response.statusCode ?? 0;
+        if (status < 200 || status >= 300) {
+          const retryAfter = Number(response.headers['retry-after']);
+          throw faultFromStatus(status, text, what, Number.isFinite(retryAfter) ? retryAfter : undefined, tokenExpired);
+        }
+        try {
+          return JSON.parse(text, init.reviver) as T;
+        } catch {
+          throw new ClusterFault('bad-response', `${what}: the API server's answer is not JSON`);
+        }
+      } catch (error) {
+        const fault = faultFromError(error, this.server);
+        const retryable = method === 'GET' ? fault.transient : fault.kind === 'throttled';
+        if (!retryable || attempt >= attempts || init.signal?.aborted) throw fault;
+        const wait = fault.retryAfter !== undefined ? Math.min(fault.retryAfter * 1000, retryMaxMs) : backoffDelay(attempt, retryBaseMs, retryMaxMs);
+        this.log(`${what}: ${fault.message}; retrying in ${wait} ms (attempt ${attempt + 1} of ${attempts})`);
+        await sleep(wait, init.signal);
+      }
+    }
+  }
+
+  private reviverFor(type: ResourceType) {
+    return type.key === 'tlsSecrets' ? secretReviver : objectReviver;
+  }
+
+  /** Every object of a kind, page by page; a continue token that expires restarts the list once. */
+  async list(type: ResourceType, options: { namespace?: string; signal?: AbortSignal } = {}): Promise<ListResult> {
+    const path = collectionPath(type, options.namespace);
+    const what = `list ${type.qualified}${options.namespace ? ` in namespace ${options.namespace}` : ''}`;
+    for (let restart = 0; ; restart++) {
+      const items: KubeObject[] = [];
+      let token: string | undefined;
+      let resourceVersion = '';
+      let pages = 0;
+      try {
+        do {
+          const page = await this.request<{ items?: KubeObject[]; metadata?: { continue?: string; resourceVersion?: string } }>('GET', path, what, {
+            query: { limit: String(this.options.pageSize), continue: token, fieldSelector: type.fieldSelector },
+            reviver: this.reviverFor(type),
+            signal: options.signal,
+          });
+          if (!Array.isArray(page.items)) throw new ClusterFault('bad-response', `${what}: the answer has no items`);
+          pages++;
+          for (const item of page.items) items.push(item);
+          token = page.metadata?.continue || undefined;
+          resourceVersion = page.metadata?.resourceVersion ?? resourceVersion;
+        } while (token);
+        return { items, resourceVersion, pages };
+      } catch (error) {
+        const fault = error as ClusterFault;
+        if (fault.kind === 'not-found') throw new ClusterFault('missing', `${type.qualified} is not served: ${type.installedBy} is not installed`, 404);
+        if (fault.kind === 'gone' && token && restart < 1) {
+          this.log(`${what}: the continue token expired (410 Gone); listing again from the start`);
+          continue;
+        }
+        throw fault;
+      }
+    }
+  }
+
+  /**
+   * Watches from `resourceVersion` until the server ends the stream (resolves) or something fails
+   * (rejects with a ClusterFault; `gone` when the version is too old and a new list is needed).
+   */
+  async watch(type: ResourceType, options: WatchOptions): Promise<void> {
+    const path = collectionPath(type, options.namespace);
+    const what = `watch ${type.qualified}`;
+    const idle = options.idleTimeoutMs ?? 90_000;
+    const query = {
+      watch: '1',
+      allowWatchBookmarks: 'true',
+      resourceVersion: options.resourceVersion,
+      timeoutSeconds: String(options.timeoutSeconds ?? 300),
+      fieldSelector: type.fieldSelector,
+    };
+    const { response, tokenExpired } = await this.open('GET', path, query, undefined, this.options.requestTimeoutMs, options.signal);
+    const status = response.statusCode ?? 0;
+    if (status !== 200) {
+      const text = await readBody(response).catch(() => '');
+      const fault = faultFromStatus(status, text, what, undefined, tokenExpired);
+      throw fault.kind === 'not-found' ? new ClusterFault('missing', `${type.qualified} is not served`, 404) : fault;
+    }
+    const reviver = this.reviverFor(type);
+    return new Promise<void>((resolve, reject) => {
+      let buffer = '';
+      let done = false;
+      const finish = (error?: unknown) => {
+        if (done) return;
+        done = true;
+        response.removeAllListeners('data');
+        if (error) {
+          response.destroy();
+          reject(faultFromError(error, this.server));
+        } else resolve();
+      };
+      response.setTimeout(idle, () => finish(new ClusterFault('timeout', `${what}: nothing received for ${Math.round(idle / 1000)} s`)));
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => {
+        buffer += chunk;
+        let newline: number;
+        while (!done && (newline = buffer.indexOf('\n')) >= 0) {
+          const line = buffer.slice(0, newline).trim();
+          buffer = buffer.slice(newline + 1);
+          if (line) this.handleLine(line, reviver, what, options.onEvent, finish);
+        }
+      });
+      response.on('end', () => finish());
+      response.on('aborted', () => finish(new ClusterFault('unreachable', `${what}: the stream was cut off`)));
+      response.on('error', (error) => finish(options.signal?.aborted ? undefined : error));
+      options.signal?.addEventListener('abort', () => finish(), { once: true });
+    });
+  }
+
+  private handleLine(
+    line: string,
+    reviver: (key: string, value: unknown) => unknown,
+    what: string,
+    onEvent: WatchOptions['onEvent'],
+    finish: (error?: unknown) => void,
+  ): void {
+    let event: { type?: string; object?: KubeObject & { code?: number; message?: string } };
+    try {
+      event = JSON.parse(line, reviver);
+    } catch {
+      return finish(new ClusterFault('bad-response', `${what}: a watch event is not JSON`));
+    }
+    if (event.type === 'ERROR') {
+      const code = Number(event.object?.code) || 500;
+      return finish(faultFromStatus(code, JSON.stringify({ kind: 'Status', message: event.object?.message }), what));
+    }
+    if (!event.object?.metadata) return;
+    if (event.type === 'ADDED' || event.type === 'MODIFIED' || event.type === 'DELETED' || event.type === 'BOOKMARK') onEvent(event.type, event.object);
+  }
+
+  async get(type: ResourceType, namespace: string | undefined, name: string, signal?: AbortSignal): Promise<KubeObject> {
+    const what = `get ${type.kind} ${namespace ? `${namespace}/` : ''}${name}`;
+    return this.request<KubeObject>('GET', objectPath(type, namespace, name), what, { reviver: this.reviverFor(type), signal });
+  }
+
+  /** GET of any core or API object by path (the ConfigMap a Bundle writes, say). */
+  async getPath(path: string, what: string, secret = false): Promise<KubeObject> {
+    return this.request<KubeObject>('GET', path, what, { reviver: secret ? secretReviver : objectReviver });
+  }
+
+  /** PUT of the status subresource (optimistic: the object's resourceVersion must still be current). */
+  async replaceStatus(type: ResourceType, object: KubeObject): Promise<KubeObject> {
+    const path = `${objectPath(type, object.metadata.namespace, object.metadata.name)}/status`;
+    return this.request<KubeObject>('PUT', path, `update the status of ${type.kind} ${object.metadata.namespace}/${object.metadata.name}`, { body: object, reviver: objectReviver });
+  }
+}
