@@ -53,3 +53,49 @@ describe('incremental analysis', () => {
     assert.ok(!off.findings.some((f) => f.rule === 'certificate/duration'));
   });
 });
+
+describe('objects nothing checks are outlined, not parsed', () => {
+  const text = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: apps
+spec:
+  template: {{ broken: yaml that no one parses
+---
+apiVersion: v1
+kind: Service
+metadata:
+  labels:
+    name: not-this-one
+  name: "web-svc"
+---
+apiVersion: cert-manager.io/v1
+kind: Certificate
+metadata:
+  name: web
+  namespace: apps
+spec:
+  secretName: web-tls
+  duration: 30m
+  dnsNames: [web.apps.svc]
+  issuerRef: {name: ca, kind: ClusterIssuer}
+`;
+
+  it('lists every object in order, with the name where it is written', () => {
+    const plain = text.replace('{{ broken', 'broken');
+    const analysis = analyze(plain);
+    assert.deepEqual(
+      analysis.outline.map((o) => `${o.kind} ${o.namespace ?? ''}/${o.name}`),
+      ['Deployment apps/web', 'Service /web-svc', 'Certificate apps/web'],
+    );
+    const service = analysis.outline[1];
+    assert.equal(plain.slice(service.nameRange[0], service.nameRange[1]), 'web-svc');
+    assert.equal(analysis.resources.length, 1, 'only the Certificate was parsed');
+  });
+
+  it('reports the same findings as before for the objects it checks', () => {
+    const rules = analyze(text.replace('{{ broken', 'broken')).findings.map((f) => f.rule);
+    assert.deepEqual(rules, ['certificate/duration']);
+  });
+});

@@ -21,8 +21,10 @@ export interface Analysis {
   readonly file: ParsedFile;
   /** Objects Trustwright validates (target kinds, and look-alikes with a wrong apiVersion). */
   readonly objects: readonly ManifestObject[];
-  /** Every object with an apiVersion and kind, ours or not (for outlines). */
+  /** Every parsed object with an apiVersion and kind, ours or not. */
   readonly resources: readonly ManifestObject[];
+  /** Every object of the file in order, parsed or not (kinds nothing checks are never parsed). */
+  readonly outline: readonly OutlineEntry[];
   /** Every place a certificate, key or CSR is embedded, in any object. */
   readonly sites: readonly PemSite[];
   readonly findings: readonly Finding[];
@@ -41,6 +43,16 @@ interface RawFinding {
   readonly object?: ManifestObject;
   readonly fixes?: ReportOptions['fixes'];
   readonly related?: ReportOptions['related'];
+}
+
+export interface OutlineEntry {
+  readonly kind: string;
+  readonly apiVersion?: string;
+  readonly name?: string;
+  readonly namespace?: string;
+  readonly range: readonly [number, number];
+  /** The name's value (or the object's first line). */
+  readonly nameRange: readonly [number, number];
 }
 
 /** Where the text comes from, for rules that follow references into other files. */
@@ -70,7 +82,7 @@ export function analyze(text: string, partialSettings?: Partial<EngineSettings>,
       field: [],
       layer: 'yaml',
     });
-    return finish(file, { objects: [], resources: [], sites: [], chunks }, raw, settings);
+    return finish(file, { objects: [], resources: [], outline: [], sites: [], chunks }, raw, settings);
   }
 
   const perChunk = chunks.map((chunk) => memo(chunk, 'objects', () => chunk.documents.map(objectsOfDocument)));
@@ -112,7 +124,39 @@ export function analyze(text: string, partialSettings?: Partial<EngineSettings>,
     }
   });
   const filtered = applyTemplateFilter(raw, objects);
-  return finish(file, { objects, resources, sites, chunks }, filtered, settings);
+  return finish(file, { objects, resources, outline: outlineOf(chunks, perChunk), sites, chunks }, filtered, settings);
+}
+
+function outlineOf(chunks: readonly Chunk[], perChunk: readonly (readonly { objects: readonly ManifestObject[] }[])[]): OutlineEntry[] {
+  const entries: OutlineEntry[] = [];
+  chunks.forEach((chunk, c) => {
+    const skipped = chunk.skipped;
+    if (skipped) {
+      entries.push({
+        kind: skipped.kind,
+        apiVersion: skipped.apiVersion,
+        name: skipped.name,
+        namespace: skipped.namespace,
+        range: [chunk.start + skipped.start, chunk.start + skipped.end],
+        nameRange: [chunk.start + skipped.nameStart, chunk.start + skipped.nameEnd],
+      });
+      return;
+    }
+    for (const object of perChunk[c].flatMap((d) => d.objects)) {
+      const range = object.node.range;
+      if (!object.kind || !range) continue;
+      const name = locate(object.node, ['metadata', 'name']).value?.range;
+      entries.push({
+        kind: object.kind,
+        apiVersion: object.apiVersion,
+        name: object.name,
+        namespace: object.namespace,
+        range: [range[0], range[1]],
+        nameRange: name ? [name[0], Math.min(name[1], range[1])] : [range[0], range[0]],
+      });
+    }
+  });
+  return entries;
 }
 
 function memo<T>(chunk: Chunk, key: string, compute: () => T): T {
@@ -163,12 +207,12 @@ export function analyzePem(text: string, partialSettings?: Partial<EngineSetting
   if (site.blocks.length === 0 && text.trim() !== '') {
     raw.push({ rule: 'pem/malformed', message: 'no PEM block found: a PEM file holds "-----BEGIN …-----" / "-----END …-----" blocks', start: 0, end: file.lines.lineEnd(0), field: [], layer: 'lint' });
   }
-  return finish(file, { objects: [], resources: [], sites: [site], chunks: [] }, raw, settings);
+  return finish(file, { objects: [], resources: [], outline: [], sites: [site], chunks: [] }, raw, settings);
 }
 
 function finish(
   file: ParsedFile,
-  model: Pick<Analysis, 'objects' | 'resources' | 'sites' | 'chunks'>,
+  model: Pick<Analysis, 'objects' | 'resources' | 'outline' | 'sites' | 'chunks'>,
   raw: RawFinding[],
   settings: EngineSettings,
 ): Analysis {

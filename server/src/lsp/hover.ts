@@ -5,7 +5,7 @@ import { targetAt } from '../core/model/cursor';
 import { schemaFor } from '../core/schema/registry';
 import { describeField } from '../core/schema/describe';
 import type { PemSite } from '../core/pem/sites';
-import { describeBlock, summaryRow } from '../core/pem/render';
+import { blockMarkdown, describeBlock, summaryRow } from '../core/pem/render';
 
 export function hover(document: TextDocument, position: Position, analysis: Analysis, now = Date.now()): Hover | null {
   const offset = document.offsetAt(position);
@@ -28,9 +28,7 @@ function certificateHover(document: TextDocument, offset: number, analysis: Anal
   const chosen = entry ?? (!onKey && site.encoding === 'base64' && site.blocks.length === 1 ? site.blocks[0] : undefined);
 
   if (chosen) {
-    const view = describeBlock(site, chosen, now);
-    const rows = view.fields.map((f) => `| ${cell(f.label)} | ${cell(f.value)} |`);
-    const value = [`**${view.type} ${view.number} of ${view.total}** · ${cell(view.title)}`, '', '| | |', '|---|---|', ...rows].join('\n');
+    const value = blockMarkdown(describeBlock(site, chosen, now));
     return { contents: { kind: MarkupKind.Markdown, value }, range: rangeOf(document, [chosen.start, chosen.end]) };
   }
   return { contents: { kind: MarkupKind.Markdown, value: table(site, now) }, range: rangeOf(document, site.keyRange ?? site.valueRange) };

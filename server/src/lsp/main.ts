@@ -33,7 +33,8 @@ const cache = new AnalysisCache((uri, error) => {
 
 const indexer = new WorkspaceIndexer((message) => connection.console.info(message));
 
-const DEBOUNCE_MS = 150;
+/** Typing pauses this long before a document is re-checked; clients may change it at start. */
+let debounceMs = 150;
 const CROSS_FILE_DEBOUNCE_MS = 400;
 const pending = new Map<string, NodeJS.Timeout>();
 
@@ -91,6 +92,8 @@ function revalidateAll(): void {
 
 connection.onInitialize((params): InitializeResult => {
   clientHasConfiguration = Boolean(params.capabilities.workspace?.configuration);
+  const delay = (params.initializationOptions as { diagnosticsDelayMs?: unknown } | undefined)?.diagnosticsDelayMs;
+  if (typeof delay === 'number' && delay >= 0) debounceMs = delay;
   clientRefreshesCodeLens = Boolean(params.capabilities.workspace?.codeLens?.refreshSupport);
   const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
   indexer.setRoots(folders);
@@ -144,7 +147,7 @@ connection.onDidChangeWatchedFiles(async (params) => {
 });
 
 documents.onDidOpen((event) => schedule(event.document, 0));
-documents.onDidChangeContent((event) => schedule(event.document, DEBOUNCE_MS));
+documents.onDidChangeContent((event) => schedule(event.document, debounceMs));
 documents.onDidClose((event) => {
   clearTimeout(pending.get(event.document.uri));
   pending.delete(event.document.uri);

@@ -11,7 +11,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { VERSION } from '../version';
 import { ClusterFault, faultFromError, faultFromStatus } from './faults';
 import type { ContextInfo } from './kubeconfig';
-import { collectionPath, objectPath, objectReviver, secretReviver, type KubeObject, type ResourceType } from './resources';
+import { collectionPath, LAST_APPLIED, objectPath, objectReviver, secretReviver, type KubeObject, type ResourceType } from './resources';
 
 export interface ClientOptions {
   /** A request with no response (or a response that stops) for this long fails with `timeout`. */
@@ -42,6 +42,8 @@ export interface WatchOptions {
   /** No byte (event or bookmark) for this long means the watch is dead. */
   readonly idleTimeoutMs?: number;
   readonly onEvent: (type: WatchEventType, object: KubeObject) => void;
+  /** The server accepted the watch (200). */
+  readonly onOpen?: () => void;
 }
 
 const DEFAULTS = { requestTimeoutMs: 15_000, attempts: 4, retryBaseMs: 250, retryMaxMs: 8_000, pageSize: 500 };
@@ -128,7 +130,7 @@ export class KubeClient {
     for (const [key, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(key, value);
     const transport = url.protocol === 'http:' ? http : https;
     const headers: Record<string, string> = {
-      ...options.headers,
+      ...(options.headers as Record<string, string>),
       Accept: 'application/json',
       'User-Agent': `trustwright/${VERSION}`,
     };
@@ -252,6 +254,7 @@ export class KubeClient {
       throw fault.kind === 'not-found' ? new ClusterFault('missing', `${type.qualified} is not served`, 404) : fault;
     }
     const reviver = this.reviverFor(type);
+    options.onOpen?.();
     return new Promise<void>((resolve, reject) => {
       let buffer = '';
       let done = false;
@@ -259,10 +262,9 @@ export class KubeClient {
         if (done) return;
         done = true;
         response.removeAllListeners('data');
-        if (error) {
-          response.destroy();
-          reject(faultFromError(error, this.server));
-        } else resolve();
+        response.destroy();
+        if (error) reject(faultFromError(error, this.server));
+        else resolve();
       };
       response.setTimeout(idle, () => finish(new ClusterFault('timeout', `${what}: nothing received for ${Math.round(idle / 1000)} s`)));
       response.setEncoding('utf8');
@@ -308,9 +310,19 @@ export class KubeClient {
     return this.request<KubeObject>('GET', objectPath(type, namespace, name), what, { reviver: this.reviverFor(type), signal });
   }
 
-  /** GET of any core or API object by path (the ConfigMap a Bundle writes, say). */
-  async getPath(path: string, what: string, secret = false): Promise<KubeObject> {
-    return this.request<KubeObject>('GET', path, what, { reviver: secret ? secretReviver : objectReviver });
+  /**
+   * GET of any core object by path (the ConfigMap a Bundle writes, say). For a Secret, `keepKeys`
+   * names the only data keys kept: every other value is dropped while the response is parsed.
+   */
+  async getPath(path: string, what: string, keepKeys?: readonly string[]): Promise<KubeObject> {
+    const reviver = keepKeys
+      ? (key: string, value: unknown) => {
+          if (key === 'stringData' || key === 'managedFields' || key === LAST_APPLIED) return undefined;
+          if (key === 'data' && value && typeof value === 'object') return Object.fromEntries(Object.entries(value).filter(([k]) => keepKeys.includes(k)));
+          return value;
+        }
+      : objectReviver;
+    return this.request<KubeObject>('GET', path, what, { reviver });
   }
 
   /** PUT of the status subresource (optimistic: the object's resourceVersion must still be current). */

@@ -121,7 +121,7 @@ export const KEPT_SECRET_KEYS: ReadonlySet<string> = new Set(['tls.crt', 'ca.crt
  * `kubectl apply` copies the whole object, Secret data included, into this annotation: a Secret's
  * copy holds its private key.
  */
-const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
 /** A Secret with only its certificates: what the stores keep. */
 export function sanitizeSecret<T extends KubeObject>(secret: T): T {

@@ -50,8 +50,80 @@ export interface Chunk {
   /** Offset of the chunk in the file its nodes are currently expressed in. */
   start: number;
   readonly documents: ParsedDocument[];
+  /** Set instead of `documents` for an object of a kind nothing here looks at (never parsed). */
+  readonly skipped?: SkippedObject;
   /** Per-chunk memo for the engine (objects, findings); dropped with the chunk. */
   readonly memo: Map<string, unknown>;
+}
+
+/** What is read of an object that is not parsed: enough for an outline. Offsets are chunk-relative. */
+export interface SkippedObject {
+  readonly apiVersion?: string;
+  readonly kind: string;
+  readonly name?: string;
+  readonly namespace?: string;
+  /** The name's value, or the kind line when there is no name. */
+  readonly nameStart: number;
+  readonly nameEnd: number;
+  readonly start: number;
+  readonly end: number;
+}
+
+/**
+ * Kinds whose objects are parsed: those Trustwright validates, those that can hold certificates, and
+ * lists that may contain either. Everything else (Deployments, Services, …) is outlined from its
+ * top-level lines and never parsed: the cheapest work is the work not done.
+ */
+const PARSED_KINDS = new Set([
+  'Certificate',
+  'CertificateRequest',
+  'Issuer',
+  'ClusterIssuer',
+  'Bundle',
+  'ClusterBundle',
+  'ClusterTrustBundle',
+  'Secret',
+  'ConfigMap',
+  'ValidatingWebhookConfiguration',
+  'MutatingWebhookConfiguration',
+  'APIService',
+  'CustomResourceDefinition',
+]);
+
+const TOP_KIND = /^kind:[ \t]*["']?([A-Za-z0-9]+)["']?[ \t]*(?:#.*)?$/gm;
+const TOP_API_VERSION = /^apiVersion:[ \t]*["']?([^"'\s#]+)["']?[ \t]*(?:#.*)?$/m;
+
+/** A chunk that holds exactly one plain object of a kind no check reads, or undefined. */
+function skippable(text: string): SkippedObject | undefined {
+  const kinds = [...text.matchAll(TOP_KIND)];
+  if (kinds.length !== 1) return undefined;
+  const kind = kinds[0][1];
+  if (PARSED_KINDS.has(kind) || kind.endsWith('List')) return undefined;
+  // Templates, document end markers and directives make line-based reading unsafe.
+  if (text.includes('{{') || /^(\.\.\.|%)/m.test(text)) return undefined;
+  const metadata = /^metadata:[ \t]*\r?\n((?:(?:[ \t]+.*|[ \t]*)(?:\r?\n|$))*)/m.exec(text);
+  // The direct children of metadata share the indentation of its first line.
+  const childIndent = metadata ? (/^[ \t]+/.exec(metadata[1])?.[0] ?? '') : '';
+  const field = (name: string) => {
+    if (!metadata || !childIndent) return undefined;
+    const at = new RegExp(`^${childIndent}${name}:[ \\t]*["']?([^"'\\s#]+)`, 'm').exec(metadata[1]);
+    if (!at) return undefined;
+    const offset = metadata.index + metadata[0].length - metadata[1].length + at.index + at[0].length - at[1].length;
+    return { value: at[1], start: offset, end: offset + at[1].length };
+  };
+  const name = field('name');
+  const namespace = field('namespace');
+  const kindAt = kinds[0].index;
+  return {
+    apiVersion: TOP_API_VERSION.exec(text)?.[1],
+    kind,
+    name: name?.value,
+    namespace: namespace?.value,
+    nameStart: name?.start ?? kindAt,
+    nameEnd: name?.end ?? kindAt + kinds[0][0].length,
+    start: text.startsWith('---') ? text.indexOf('\n') + 1 : 0,
+    end: text.length,
+  };
 }
 
 export interface ChunkedFile {
@@ -101,6 +173,8 @@ export function parseChunks(text: string, previous: readonly Chunk[] = []): Chun
 }
 
 function parseChunk(text: string, start: number): Chunk {
+  const skipped = skippable(text);
+  if (skipped) return { text, start, documents: [], skipped, memo: new Map() };
   const masked = maskTemplates(text);
   const parsed = parseAllDocuments(masked.text, PARSE_OPTIONS as never);
   const docs = Array.isArray(parsed) ? parsed : [];

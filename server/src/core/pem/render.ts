@@ -178,6 +178,14 @@ export function describeBlock(site: PemSite, entry: SiteBlock, now: number): Blo
   };
 }
 
+const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+/** The hover's Markdown for one block: a heading line and a two-column table of its fields. */
+export function blockMarkdown(view: BlockView): string {
+  const rows = view.fields.map((f) => `| ${cell(f.label)} | ${cell(f.value)} |`);
+  return [`**${view.type} ${view.number} of ${view.total}** · ${cell(view.title)}`, '', '| | |', '|---|---|', ...rows].join('\n');
+}
+
 /** One line per block, for the table shown when hovering the key that holds a bundle. */
 export function summaryRow(entry: SiteBlock, now: number): string[] {
   const { block } = entry;

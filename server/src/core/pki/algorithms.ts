@@ -1,5 +1,6 @@
 // The key algorithms Trustwright generates, as WebCrypto sees them. One table: the CLI's
 // `--key-alg`, the editor's quick pick and the scaffolded cert-manager `privateKey` all read it.
+import type { webcrypto } from 'node:crypto';
 
 export const KEY_ALGORITHMS = ['ecdsa-p256', 'ecdsa-p384', 'rsa-2048', 'rsa-3072', 'rsa-4096', 'ed25519'] as const;
 export type KeyAlgorithm = (typeof KEY_ALGORITHMS)[number];
@@ -12,9 +13,9 @@ export interface KeyAlgorithmInfo {
   readonly label: string;
   readonly detail: string;
   /** WebCrypto parameters for generateKey (which also name the signature algorithm). */
-  readonly generate: EcKeyGenParams | RsaHashedKeyGenParams | Algorithm;
+  readonly generate: webcrypto.EcKeyGenParams | webcrypto.RsaHashedKeyGenParams | webcrypto.Algorithm;
   /** WebCrypto parameters for sign: the digest ECDSA takes per call. */
-  readonly sign: Algorithm & { hash?: string };
+  readonly sign: webcrypto.Algorithm & { hash?: string };
   /**
    * RSA keys can carry a TLS 1.2 RSA key exchange, which needs keyEncipherment; EC and Ed25519
    * keys cannot encrypt, and RFC 5480 / RFC 8410 forbid the bit for them.
@@ -32,7 +33,7 @@ function rsa(bits: 2048 | 3072 | 4096, detail: string): Omit<KeyAlgorithmInfo, '
   return {
     label: `RSA ${bits}`,
     detail,
-    generate: { name: 'RSASSA-PKCS1-v1_5', modulusLength: bits, publicExponent: RSA_EXPONENT, hash: 'SHA-256' } as RsaHashedKeyGenParams,
+    generate: { name: 'RSASSA-PKCS1-v1_5', modulusLength: bits, publicExponent: RSA_EXPONENT, hash: 'SHA-256' } as webcrypto.RsaHashedKeyGenParams,
     sign: { name: 'RSASSA-PKCS1-v1_5' },
     keyEncipherment: true,
     slow: bits >= 3072,
