@@ -95,6 +95,10 @@ export function analyze(text: string, partialSettings?: Partial<EngineSettings>,
   const sites: PemSite[] = [];
 
   chunks.forEach((chunk, c) => {
+    if (chunk.refused) {
+      const { message, start, end } = chunk.refused;
+      raw.push({ rule: 'yaml/too-deep', message, start: chunk.start + start, end: chunk.start + end, field: [], layer: 'yaml' });
+    }
     const cache = memo(chunk, `findings:${settingsKey}`, () => new Map<ManifestObject, CachedFindings>());
     const chunkLine = file.lines.positionAt(chunk.start).line;
     for (const { document, objects: found, aliasProblems } of perChunk[c]) {

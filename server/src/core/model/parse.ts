@@ -52,6 +52,8 @@ export interface Chunk {
   readonly documents: ParsedDocument[];
   /** Set instead of `documents` for an object of a kind nothing here looks at (never parsed). */
   readonly skipped?: SkippedObject;
+  /** Set instead of `documents` when the chunk was not parsed to protect the process. */
+  readonly refused?: { readonly message: string; readonly start: number; readonly end: number };
   /** Per-chunk memo for the engine (objects, findings); dropped with the chunk. */
   readonly memo: Map<string, unknown>;
 }
@@ -172,9 +174,59 @@ export function parseChunks(text: string, previous: readonly Chunk[] = []): Chun
   return { file: { text, lines: new LineIndex(text), documents, templateSpans }, chunks };
 }
 
+/** Deeper than any manifest nests; the YAML parser recurses per level and would run out of stack. */
+export const MAX_NESTING = 100;
+
+/**
+ * The deepest nesting of a chunk, counting flow brackets (outside quotes and comments) and block
+ * indentation in steps of two columns; stops counting once past the limit.
+ */
+function nesting(text: string): { depth: number; at: number } {
+  let depth = 0;
+  let deepest = { depth: 0, at: 0 };
+  let quote = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quote) {
+      if (c === '\\' && quote === '"') i++;
+      else if (c === quote) quote = '';
+      continue;
+    }
+    if (c === '"' || c === "'") {
+      const before = text[i - 1];
+      if (before === undefined || /[\s\[{,:-]/.test(before)) quote = c;
+    } else if (c === '#' && (i === 0 || /\s/.test(text[i - 1]))) {
+      const nl = text.indexOf('\n', i);
+      i = nl === -1 ? text.length : nl - 1;
+    } else if (c === '[' || c === '{') {
+      depth++;
+      if (depth > deepest.depth) deepest = { depth, at: i };
+      if (depth > MAX_NESTING) return deepest;
+    } else if (c === ']' || c === '}') {
+      depth = Math.max(0, depth - 1);
+    } else if (c === '\n' && depth === 0) {
+      const indent = /^ */.exec(text.slice(i + 1, i + 1 + 2 * MAX_NESTING + 2))![0].length;
+      const level = Math.floor(indent / 2);
+      if (level > deepest.depth) deepest = { depth: level, at: i + 1 };
+      if (level > MAX_NESTING) return deepest;
+    }
+  }
+  return deepest;
+}
+
 function parseChunk(text: string, start: number): Chunk {
   const skipped = skippable(text);
   if (skipped) return { text, start, documents: [], skipped, memo: new Map() };
+  const deep = nesting(text);
+  if (deep.depth > MAX_NESTING) {
+    const lineEnd = text.indexOf('\n', deep.at);
+    const refused = {
+      message: `nesting deeper than ${MAX_NESTING} levels; no manifest nests this deep, so this document was not parsed (the editor stays responsive)`,
+      start: deep.at,
+      end: lineEnd === -1 ? text.length : Math.max(deep.at + 1, lineEnd),
+    };
+    return { text, start, documents: [], refused, memo: new Map() };
+  }
   const masked = maskTemplates(text);
   const parsed = parseAllDocuments(masked.text, PARSE_OPTIONS as never);
   const docs = Array.isArray(parsed) ? parsed : [];

@@ -17,6 +17,8 @@ export const ENGINE_RULES: readonly Rule[] = [
     'kubectl rejects duplicate keys ("already set in map"); with lenient tools the last value silently wins, which hides the first. Keep one of the two.'),
   rule('yaml/alias-limit', 'error', 'yaml', 'Aliases expand to an unreasonable number of nodes.',
     'A document whose aliases expand to more than 10,000 nodes is almost certainly an alias bomb. It is not validated further.'),
+  rule('yaml/too-deep', 'error', 'yaml', 'A document nests deeper than any manifest does, and was not parsed.',
+    'More than 100 levels of brackets or indentation is a generated or hostile document; parsing it would exhaust the stack. The rest of the file is still checked.'),
   rule('file/too-large', 'info', 'yaml', 'The file is over the size limit and was only checked for YAML syntax.',
     'Raise `trustwright.maxFileSize` (or `maxFileSize` in .trustwright.yaml) to validate larger files.'),
   rule('api/removed-version', 'error', 'api', 'The apiVersion is one cert-manager no longer serves.',
