@@ -126,7 +126,7 @@ export function runIncrementalProperties(numRuns: number, seed?: number): void {
 }
 
 /** Counterexamples can be megabytes long: report their size and head, and the seed to replay. */
-function shortReport(details: fc.RunDetails<unknown>): void {
+function shortReport<T>(details: fc.RunDetails<T>): void {
   if (!details.failed) return;
   const example = JSON.stringify(details.counterexample ?? []);
   const cause = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);

@@ -202,6 +202,22 @@ function relocate(cached: CachedFindings, offset: number, lines: number): Cached
   return { ...cached, stable: cached.stable.map(move) };
 }
 
+/** What a face shows for a document the engine failed on: one finding that says so, nothing else. */
+export function failedAnalysis(text: string): Analysis {
+  const file: ParsedFile = { text, lines: new LineIndex(text), documents: [], templateSpans: [] };
+  const raw: RawFinding[] = [
+    {
+      rule: 'engine/analysis-failed',
+      message: 'Trustwright could not analyse this file (the error is in the Trustwright output channel); other files are not affected',
+      start: 0,
+      end: file.lines.lineEnd(0),
+      field: [],
+      layer: 'yaml',
+    },
+  ];
+  return finish(file, { objects: [], resources: [], outline: [], sites: [], chunks: [] }, raw, withDefaults(undefined));
+}
+
 /** A PEM file on its own (`.pem`, `.crt`, `.cer`): one certificate site, the certificate rules. */
 export function analyzePem(text: string, partialSettings?: Partial<EngineSettings>): Analysis {
   const settings = withDefaults(partialSettings);

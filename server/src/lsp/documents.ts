@@ -1,7 +1,7 @@
 // One analysis per document version: diagnostics, hover, completion, symbols and code actions all
 // read the same cached result.
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyze, analyzePem, type Analysis } from '../core/engine';
+import { analyze, analyzePem, failedAnalysis, type Analysis } from '../core/engine';
 import type { EngineSettings } from '../core/settings';
 import type { WorkspaceIndex } from '../core/workspace/index';
 
@@ -20,6 +20,15 @@ export function documentKind(document: TextDocument): 'yaml' | 'pem' | undefined
   return undefined;
 }
 
+/**
+ * Fault injection for the tests that prove one document's failure leaves the others alone: with
+ * TRUSTWRIGHT_FAULT_INJECTION set, analysing a text that contains its value throws.
+ */
+function injectFault(text: string): void {
+  const marker = process.env.TRUSTWRIGHT_FAULT_INJECTION;
+  if (marker && text.includes(marker)) throw new Error('fault injected for testing');
+}
+
 export class AnalysisCache {
   private readonly entries = new Map<string, Entry>();
 
@@ -35,6 +44,7 @@ export class AnalysisCache {
 
     let analysis: Analysis;
     try {
+      injectFault(document.getText());
       analysis =
         documentKind(document) === 'pem'
           ? analyzePem(document.getText(), settings)
@@ -42,7 +52,7 @@ export class AnalysisCache {
     } catch (error) {
       // A failure on one document must not take the server down or block the others.
       this.onError(document.uri, error);
-      analysis = analyze('', settings);
+      analysis = failedAnalysis(document.getText());
     }
     this.entries.set(document.uri, { version: document.version, settingsKey, workspaceStamp, analysis });
     return analysis;

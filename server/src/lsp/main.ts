@@ -156,33 +156,40 @@ documents.onDidClose((event) => {
   connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] }).catch(() => undefined);
 });
 
-connection.onCompletion((params) => {
+connection.onCompletion((params, token) => {
   const document = documents.get(params.textDocument.uri);
-  return document && isYaml(document) ? complete(document, params.position) : [];
+  if (!document || !isYaml(document) || token.isCancellationRequested) return [];
+  return complete(document, params.position);
 });
 
-connection.onHover(async (params) => {
+// Requests check for cancellation once the analysis (the only slow part) is available: a request
+// the client no longer wants gets no answer computed for it.
+connection.onHover(async (params, token) => {
   const document = documents.get(params.textDocument.uri);
   if (!document || !isSupported(document)) return null;
-  return hover(document, params.position, await analysisOf(document));
+  const analysis = await analysisOf(document);
+  return token.isCancellationRequested ? null : hover(document, params.position, analysis);
 });
 
-connection.onDocumentSymbol(async (params) => {
+connection.onDocumentSymbol(async (params, token) => {
   const document = documents.get(params.textDocument.uri);
   if (!document || !isYaml(document)) return [];
-  return documentSymbols(document, await analysisOf(document));
+  const analysis = await analysisOf(document);
+  return token.isCancellationRequested ? [] : documentSymbols(document, analysis);
 });
 
-connection.onCodeLens(async (params) => {
+connection.onCodeLens(async (params, token) => {
   const document = documents.get(params.textDocument.uri);
   if (!document || !isSupported(document) || !(await settings.faceSettings()).codeLens) return [];
-  return codeLenses(document, await analysisOf(document));
+  const analysis = await analysisOf(document);
+  return token.isCancellationRequested ? [] : codeLenses(document, analysis);
 });
 
-connection.onCodeAction(async (params) => {
+connection.onCodeAction(async (params, token) => {
   const document = documents.get(params.textDocument.uri);
   if (!document || !isSupported(document)) return [];
-  return codeActions(document, params, await analysisOf(document));
+  const analysis = await analysisOf(document);
+  return token.isCancellationRequested ? [] : codeActions(document, params, analysis);
 });
 
 documents.listen(connection);

@@ -48,6 +48,8 @@ export const ENGINE_RULES: readonly Rule[] = [
     'CRDs carry their own rules (`x-kubernetes-validations`), such as "exactly one of the fields in [configMap secret inLine useDefaultCAs] must be set". Trustwright evaluates them with a CEL interpreter, as the API server does.'),
   rule('template/not-validated', 'info', 'template', 'Part of the document is a template and was not validated.',
     'Helm `{{ }}` expressions are masked so the rest still parses; because templates can add or change content, required fields, CEL and webhook rules are not checked in such a document, and values holding `{{ }}` or `$(VAR)` placeholders are skipped. Lint the rendered output (`helm template … | trustwright lint -`) for a full check.'),
+  rule('engine/analysis-failed', 'warning', 'yaml', 'The file could not be analysed.',
+    'An internal error stopped the analysis of this file; the error (never the file\'s content) is logged in the Trustwright output channel. Other files are analysed as usual. Please report it.'),
   rule('engine/rule-failed', 'warning', 'lint', 'A rule failed on an unexpected value.',
     'One rule threw while checking the object; the other rules still ran. Please report it with the manifest (without secrets).'),
 ];
