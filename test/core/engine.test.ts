@@ -176,3 +176,15 @@ describe('suppression comments', () => {
     assert.deepEqual(analyze(text, { rules: { 'certificate/duration': 'off' } }).findings, []);
   });
 });
+
+describe('time budget', () => {
+  it('stops part-way through a file once the budget is spent, and says where', () => {
+    const docs = Array.from({ length: 5 }, (_, i) => cert('  duration: 30m\n  dnsNames: [a.example.com]\n').replace('name: web', `name: web-${i}`).replace('web-tls', `web-${i}-tls`));
+    const text = docs.join('---\n');
+    const findings = lint(text, { analysisBudgetMs: -1 });
+    const stop = findings.find((f) => f.rule === 'file/time-budget');
+    assert.ok(stop, JSON.stringify(findings.map((f) => f.rule)));
+    assert.match(stop.message, /the 4 documents from here on were not checked/);
+    assert.equal(findings.filter((f) => f.rule === 'certificate/duration').length, 1, 'only the first document was checked');
+  });
+});

@@ -69,6 +69,7 @@ export interface AnalysisContext {
 
 export function analyze(text: string, partialSettings?: Partial<EngineSettings>, where: AnalysisContext = {}): Analysis {
   const settings = withDefaults(partialSettings);
+  const started = Date.now();
   const { file, chunks } = parseChunks(text, where.previous?.chunks);
   const raw: RawFinding[] = [];
 
@@ -94,7 +95,22 @@ export function analyze(text: string, partialSettings?: Partial<EngineSettings>,
   const objects: ManifestObject[] = [];
   const sites: PemSite[] = [];
 
+  let stoppedAt = -1;
   chunks.forEach((chunk, c) => {
+    if (stoppedAt !== -1) return;
+    if (c > 0 && Date.now() - started > settings.analysisBudgetMs) {
+      stoppedAt = c;
+      const left = chunks.slice(c).reduce((n, k) => n + k.documents.length + (k.skipped ? 1 : 0), 0);
+      raw.push({
+        rule: 'file/time-budget',
+        message: `checking stopped after ${Math.round((Date.now() - started) / 1000)} s on this file; the ${left} document${left === 1 ? '' : 's'} from here on were not checked`,
+        start: chunk.start,
+        end: file.lines.lineEnd(file.lines.positionAt(chunk.start).line),
+        field: [],
+        layer: 'yaml',
+      });
+      return;
+    }
     if (chunk.refused) {
       const { message, start, end } = chunk.refused;
       raw.push({ rule: 'yaml/too-deep', message, start: chunk.start + start, end: chunk.start + end, field: [], layer: 'yaml' });

@@ -50,6 +50,12 @@ function exists(path: string): boolean {
   }
 }
 
+/** Throws an OutputFolderError unless `directory` is a folder or does not exist yet. */
+export function checkOutputFolder(directory: string): void {
+  const root = resolve(directory);
+  if (exists(root) && !statSync(root).isDirectory()) throw new OutputFolderError(`${root} is not a folder`);
+}
+
 /** The files of `files` that already exist in `directory` (symlinks count, even dangling ones). */
 export function existingOutputs(directory: string, files: readonly OutputFile[]): string[] {
   const root = resolve(directory);
@@ -77,7 +83,7 @@ function makeDirectories(path: string, mode: number): string[] {
 
 export function writeOutputFiles(directory: string, files: readonly OutputFile[], options: { readonly overwrite: boolean }): WrittenFile[] {
   const root = resolve(directory);
-  if (exists(root) && !statSync(root).isDirectory()) throw new OutputFolderError(`${root} is not a folder`);
+  checkOutputFolder(root);
   if (!options.overwrite) {
     const existing = existingOutputs(root, files);
     if (existing.length > 0) throw new OverwriteRefusedError(existing);

@@ -12,6 +12,11 @@ export interface EngineSettings {
   readonly expiryWarningDays: number;
   /** The time expiry is judged against, in ms since the epoch; tests pin it, faces leave it unset. */
   readonly now?: number;
+  /**
+   * Checking stops after this long (ms) on one file and says so, so that one pathological file
+   * cannot hold up the others. Parsing is bounded separately (size, nesting and alias limits).
+   */
+  readonly analysisBudgetMs: number;
   /** trust-manager's --trust-namespace: the only namespace Bundle sources are read from. */
   readonly trustNamespace: string;
   /** cert-manager's --cluster-resource-namespace: where ClusterIssuers read their Secrets. */
@@ -29,6 +34,7 @@ export const DEFAULT_SETTINGS: EngineSettings = {
   rules: {},
   maxFileSize: 5 * 1024 * 1024,
   expiryWarningDays: 30,
+  analysisBudgetMs: 10_000,
   trustNamespace: 'cert-manager',
   clusterResourceNamespace: 'cert-manager',
   maxCaLifetime: '43800h',

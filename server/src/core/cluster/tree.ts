@@ -320,7 +320,7 @@ function chainNodes(parent: TreeNode, secret: KubeObject, options: TreeOptions):
       view: parent.view,
       kind: 'chain-certificate',
       label: s ? codeLensTitle(s, options.now) : 'certificate that does not parse',
-      description: c.index === 0 ? `leaf in Secret ${secret.metadata.name}` : `chain certificate ${c.index + 1} in Secret ${secret.metadata.name}`,
+      description: `${c.index === 0 && !s?.isCA ? 'leaf' : `certificate ${c.index + 1}`} of Secret ${secret.metadata.name}`,
       tooltip: s ? `Subject: ${s.subject}\nIssuer: ${s.issuer}\nValid: ${s.notBefore.toISOString()} → ${s.notAfter.toISOString()}\nSHA-256: ${s.sha256}` : undefined,
       icon: health === 'ok' ? 'certificate' : HEALTH_ICON[health],
       expandable: false,

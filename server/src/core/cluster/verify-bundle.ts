@@ -95,7 +95,7 @@ async function deliveredPem(status: BundleStatus, namespace: string, read: Read,
       notes.push(`source ${source.text} cannot be resolved here (selector or every key)`);
     }
   }
-  return { pem: parts.join('\n'), source: `composed from ${status.kind} ${status.name}'s sources`, notes };
+  return { pem: parts.join('\n'), source: `${status.kind} ${status.name}'s own sources (composed as trust-manager would)`, notes };
 }
 
 export async function checkSecretAgainstBundle(input: BundleCheckInput): Promise<BundleCheck> {
@@ -126,10 +126,10 @@ export async function checkSecretAgainstBundle(input: BundleCheckInput): Promise
   let accepted: boolean;
   if (delivered === false) {
     accepted = false;
-    summary = `No: ${status.kind} ${status.name} is not delivered to namespace ${namespace} (its namespaceSelector ${status.selectorText} does not match), so ${what} is not trusted there`;
+    summary = `${status.kind} ${status.name} is not delivered to namespace ${namespace} (its namespaceSelector ${status.selectorText} does not match), so ${what} is not trusted there`;
   } else {
     accepted = verdict.ok;
-    summary = verdict.ok ? `Yes: ${who} would accept ${what}: ${verdict.reason}` : `No: ${who} would reject ${what}: ${verdict.reason}`;
+    summary = `${who[0].toUpperCase()}${who.slice(1)} would ${verdict.ok ? 'accept' : 'reject'} ${what}: ${verdict.reason}`;
   }
   return { accepted, delivered, verdict, bundleSource: content.source, notes, summary };
 }

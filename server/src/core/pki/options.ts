@@ -115,13 +115,17 @@ export const checkDnsList = (text: string) => firstProblem(splitList(text), chec
 export const checkIpList = (text: string) => firstProblem(splitList(text), checkIp);
 export const checkUriList = (text: string) => firstProblem(splitList(text), checkUri);
 
-export function checkDays(what: string, text: string, max: number): string | undefined {
+export function checkDays(what: string, text: string, max: number, why = ''): string | undefined {
   if (!/^\d+$/.test(text.trim())) return `${what} must be a whole number of days`;
   const days = Number(text.trim());
   if (days < 1) return `${what} must be at least 1 day`;
-  if (days > max) return `${what} is ${days} days; at most ${max} are allowed`;
+  if (days > max) return `${what} is ${days} days; at most ${max} are allowed${why}`;
   return undefined;
 }
+
+export const checkCaDays = (text: string) => checkDays('The CA validity', text, MAX_CA_DAYS);
+export const checkLeafDays = (text: string) =>
+  checkDays('The leaf validity', text, MAX_LEAF_DAYS, ' (Apple platforms refuse longer-lived TLS certificates, even from a private CA)');
 
 /** Checks every answer and fills in the defaults; all problems are returned together. */
 export function parseMtlsInput(input: MtlsInput): { readonly options?: MtlsOptions; readonly problems: readonly string[] } {
@@ -149,8 +153,8 @@ export function parseMtlsInput(input: MtlsInput): { readonly options?: MtlsOptio
 
   const caDaysText = input.caDays ?? String(MTLS_DEFAULTS.caDays);
   const leafDaysText = input.leafDays ?? String(MTLS_DEFAULTS.leafDays);
-  const caDaysProblem = checkDays('The CA validity', caDaysText, MAX_CA_DAYS);
-  const leafDaysProblem = checkDays('The leaf validity', leafDaysText, MAX_LEAF_DAYS);
+  const caDaysProblem = checkCaDays(caDaysText);
+  const leafDaysProblem = checkLeafDays(leafDaysText);
   note(caDaysProblem);
   note(leafDaysProblem);
   const caDays = Number(caDaysText.trim());

@@ -85,11 +85,13 @@ function name(c: Candidate): string {
   return cn ? `CN=${cn}` : c.node.subject.split('\n').join(', ') || '(no subject)';
 }
 
+const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
+
 function validityProblem(c: Candidate, now: number, role: string): string | undefined {
   const from = new Date(c.node.validFrom).getTime();
   const to = new Date(c.node.validTo).getTime();
-  if (to < now) return `the ${role} ${name(c)} expired on ${new Date(to).toISOString()}`;
-  if (from > now) return `the ${role} ${name(c)} is not valid before ${new Date(from).toISOString()}`;
+  if (to < now) return `the ${role} ${name(c)} expired on ${iso(to)}`;
+  if (from > now) return `the ${role} ${name(c)} is not valid before ${iso(from)}`;
   return undefined;
 }
 

@@ -19,6 +19,8 @@ export const ENGINE_RULES: readonly Rule[] = [
     'A document whose aliases expand to more than 10,000 nodes is almost certainly an alias bomb. It is not validated further.'),
   rule('yaml/too-deep', 'error', 'yaml', 'A document nests deeper than any manifest does, and was not parsed.',
     'More than 100 levels of brackets or indentation is a generated or hostile document; parsing it would exhaust the stack. The rest of the file is still checked.'),
+  rule('file/time-budget', 'info', 'yaml', 'Checking a file took too long and stopped part-way.',
+    'Each file gets a time budget (10 seconds) so that one pathological file cannot hold up the others. The documents from the marked line on were not checked; splitting the file helps.'),
   rule('file/too-large', 'info', 'yaml', 'The file is over the size limit and was only checked for YAML syntax.',
     'Raise `trustwright.maxFileSize` (or `maxFileSize` in .trustwright.yaml) to validate larger files.'),
   rule('api/removed-version', 'error', 'api', 'The apiVersion is one cert-manager no longer serves.',
