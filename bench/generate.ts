@@ -15,7 +15,8 @@ const indent = (text: string, spaces: number) =>
     .map((l) => ' '.repeat(spaces) + l)
     .join('\n');
 
-function certificate(i: number): string {
+function certificate(i: number, withErrors: boolean): string {
+  const algorithm = withErrors && i % 50 === 0 ? 'rsa' : 'ECDSA';
   return `apiVersion: cert-manager.io/v1
 kind: Certificate
 metadata:
@@ -34,7 +35,7 @@ spec:
   - digital signature
   - server auth
   privateKey:
-    algorithm: ECDSA
+    algorithm: ${algorithm}
     size: 256
     rotationPolicy: Always
   issuerRef:
@@ -107,8 +108,11 @@ spec:
 `;
 }
 
-/** About `lines` lines of manifests, in a fixed mix. */
-export function generateManifests(lines: number): string {
+/**
+ * About `lines` lines of manifests, in a fixed mix. `withErrors` puts a schema error (an enum
+ * value in the wrong case) in every 50th Certificate, so that validators have something to report.
+ */
+export function generateManifests(lines: number, withErrors = false): string {
   const certs = publicCertificates();
   const parts: string[] = [];
   let count = 0;

@@ -82,6 +82,10 @@ class Server {
     return { ms: performance.now() - started, count: diagnostics.length };
   }
 
+  async close(uri: string): Promise<void> {
+    await this.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
+  }
+
   async change(uri: string, text: string, version: number): Promise<number> {
     const started = performance.now();
     const done = new Promise<unknown[]>((resolve) => this.waiters.set(uri, resolve));
@@ -137,7 +141,7 @@ async function main(): Promise<void> {
   const notes: string[] = [];
   const dir = mkdtempSync(join(tmpdir(), 'trustwright-bench-'));
   try {
-    const text = generateManifests(10_000);
+    const text = generateManifests(10_000, true);
     const lines = text.split('\n').length;
     const resources = (text.match(/^kind: /gm) ?? []).length;
     notes.push(`Input: ${lines} lines, ${resources} resources (Certificates, ClusterIssuers, Bundles with inline public CA certificates, Deployments), ${ROUNDS} rounds each.`);
@@ -167,7 +171,9 @@ async function main(): Promise<void> {
     // A warm-up round for each (schema compilation, JIT), then the measured rounds.
     for (let round = -1; round < ROUNDS; round++) {
       const ourRun = await ours.open(`file:///bench/ours-${round}.yaml`, text);
+      await ours.close(`file:///bench/ours-${round}.yaml`);
       const ylsRun = await yls.open(`file:///bench/yls-${round}.yaml`, text);
+      await yls.close(`file:///bench/yls-${round}.yaml`);
       const started = performance.now();
       parseAllDocuments(text);
       const parse = performance.now() - started;
@@ -186,7 +192,7 @@ async function main(): Promise<void> {
     rows.push({ name: '… speed-up over yaml-language-server', result: `${(their.median / our.median).toFixed(1)}×`, target: '≥ 10×', met: their.median / our.median >= 10 });
     rows.push({ name: '… bare `yaml` parse of the same text (floor)', result: ms(floor), target: '', met: undefined });
     rows.push({ name: '… Trustwright over the bare parse', result: `${(our.median / floor.median).toFixed(2)}×`, target: '≤ 3×', met: our.median / floor.median <= 3 });
-    notes.push(`Diagnostics published: Trustwright ${ourCount}, yaml-language-server ${ylsCount} (schema findings only).`);
+    notes.push(`Diagnostics published: Trustwright ${ourCount} (schema, webhook and lint rules, certificate checks), yaml-language-server ${ylsCount} (schema only). The input holds ${Math.floor(resources / 100)}-odd deliberate schema errors that both report.`);
 
     // 2. One-document edit, over LSP (no debounce), against the full validation above.
     const editTimes: number[] = [];
