@@ -123,7 +123,7 @@ export function generateManifests(lines: number, withErrors = false): string {
       i % 40 === 39 && certs.length > 0
         ? bundle(i % 7, certs.slice((i * 3) % certs.length, ((i * 3) % certs.length) + 3))
         : i % 2 === 0
-          ? certificate(i)
+          ? certificate(i, withErrors)
           : deployment(i);
     parts.push(doc);
     count += doc.split('\n').length;
