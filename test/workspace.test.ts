@@ -260,3 +260,40 @@ spec:
     assert.deepEqual(findings.map((f) => f.range.start.line + 1), [23]);
   });
 });
+
+describe('issuerRef kinds that name no issuer', () => {
+  const issuer = `apiVersion: cert-manager.io/v1
+kind: Issuer
+metadata:
+  name: team-ca
+  namespace: team-a
+spec:
+  ca:
+    secretName: team-ca-key-pair
+`;
+  const certificate = (kind: string) => `apiVersion: cert-manager.io/v1
+kind: Certificate
+metadata:
+  name: web
+  namespace: apps
+spec:
+  secretName: web-tls
+  dnsNames: [web.apps.svc]
+  issuerRef:
+    name: ca
+    kind: ${kind}
+`;
+  const rules = (kind: string) =>
+    lintWorkspace(new Map([['issuer.yaml', issuer], ['cert.yaml', certificate(kind)]]))
+      .filter((f) => f.file === 'cert.yaml')
+      .map((f) => f.rule)
+      .sort();
+
+  it('a misspelt kind is reported once, by certificate/issuer-ref, not again as a missing Issuer', () => {
+    assert.deepEqual(rules('Issue'), ['certificate/issuer-ref']);
+  });
+
+  it('an Issuer the workspace lacks is still reported', () => {
+    assert.deepEqual(rules('Issuer'), ['certificate/issuer-not-found']);
+  });
+});

@@ -49,7 +49,7 @@ async function buildExtensionTests() {
   rmSync(paths.extTestsOut, { recursive: true, force: true });
   const dir = join(repo, 'test', 'e2e', 'ext');
   await build({
-    entryPoints: ['index.ts', 'untrusted.ts', 'redhat.ts', 'extension.test.ts', 'untrusted.test.ts', 'redhat-yaml.test.ts'].map((f) => join(dir, f)),
+    entryPoints: ['index.ts', 'untrusted.ts', 'redhat.ts', 'extension.test.ts', 'certificates.test.ts', 'trust.test.ts', 'untrusted.test.ts', 'redhat-yaml.test.ts'].map((f) => join(dir, f)),
     outdir: paths.extTestsOut,
     bundle: true,
     platform: 'node',

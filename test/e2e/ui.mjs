@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { copyWorkspace, installVsix, launchBrowser, log, makeRunDir, Scope, startCodeServer } from './lib/harness.mjs';
 import { paths } from './lib/paths.mjs';
+import { checkCertificateFaces } from './ui-certificates.mjs';
 
 const FILE = 'broken-certificate.yaml';
 
@@ -167,6 +168,9 @@ export async function runUiTests({ vsix }) {
       JSON.stringify(await problemRows(page)),
     );
     await page.screenshot({ path: join(paths.output, 'fixed.png') });
+
+    // 5. Certificates inside manifests: CodeLens and hover (test/e2e/ui-certificates.mjs).
+    await checkCertificateFaces({ page, runDir, check });
   } catch (error) {
     check('UI test ran to the end', false, error?.message ?? String(error));
     if (page) await page.screenshot({ path: join(paths.output, 'ui-error.png') }).catch(() => undefined);

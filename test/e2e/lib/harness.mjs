@@ -71,11 +71,30 @@ export function makeRunDir(scope, name) {
   return dir;
 }
 
-/** A writable copy of the fixture workspace (tests change settings and edit files in it). */
+/**
+ * A writable copy of the fixture workspace (tests change settings and edit files in it), plus the
+ * certificate fixture openssl makes for this run (test/e2e/lib/generate-certificates.ts), written
+ * before code-server starts so the language server's start-up scan indexes it. openssl's reading of
+ * those certificates goes beside the workspace, in `generated-certificates.json`.
+ */
 export function copyWorkspace(runDir) {
   const workspace = join(runDir, 'workspace');
   cpSync(paths.workspaceFixtures, workspace, { recursive: true });
+  generateCertificates(runDir, workspace);
   return workspace;
+}
+
+/** openssl's scratch folder (and every key in it) lives in the run folder, removed with it even on a signal. */
+function generateCertificates(runDir, workspace) {
+  const pki = join(runDir, 'pki');
+  mkdirSync(pki, { recursive: true });
+  const result = spawnSync(process.execPath, ['--import', 'tsx', paths.certificateGenerator, workspace, join(runDir, 'generated-certificates.json')], {
+    cwd: paths.repo,
+    env: { ...process.env, TMPDIR: pki },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  if (result.status !== 0) throw new Error(`generating the certificate fixtures failed (${result.status ?? result.error}):\n${result.stdout}\n${result.stderr}`);
 }
 
 // Settings that keep VS Code offline, quiet and deterministic.

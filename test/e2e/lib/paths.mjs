@@ -34,6 +34,9 @@ export const paths = {
   extTestsOut: join(root, 'ext-tests'),
   /** Throwaway per-run folders (user data, extensions, TMPDIR, workspace copies). */
   tmp: join(root, 'tmp'),
+  repo,
   workspaceFixtures: join(repo, 'test', 'e2e', 'workspace'),
+  /** Writes the openssl-made certificate fixture into a workspace copy (run with tsx). */
+  certificateGenerator: join(repo, 'test', 'e2e', 'lib', 'generate-certificates.ts'),
   output: join(repo, 'test-output', 'e2e'),
 };
