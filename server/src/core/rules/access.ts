@@ -44,3 +44,8 @@ export function isSet(value: JsonValue | undefined): boolean {
 export function stringList(value: JsonValue | undefined): string[] {
   return asList(value).filter((v): v is string => typeof v === 'string');
 }
+
+/** The object's spec, or an empty map when it has none (the schema reports that). */
+export function specOf(context: { readonly spec: JsonMap | undefined }): JsonMap {
+  return context.spec ?? {};
+}

@@ -8,7 +8,7 @@ import type { FieldPath } from '../model/path';
 import type { JsonValue } from '../model/value';
 import { formatPath } from '../model/path';
 import { findPemBlocks, type PemBlock } from '../pem/blocks';
-import { asList, asMap, asString, type JsonMap } from './access';
+import { asList, asMap, asString, type JsonMap, specOf } from './access';
 import { fieldError, labelValue, qualifiedName } from './k8s';
 import type { ReportOptions, Rule, RuleContext } from './types';
 
@@ -16,10 +16,6 @@ const KIND = ['Bundle'] as const;
 const SOURCE_KINDS = ['configMap', 'secret'] as const;
 const RESERVED_PREFIXES = ['trust.cert-manager.io/', 'trust-manager.io/'] as const;
 const MAX_ANNOTATIONS_BYTES = 256 * 1024;
-
-function spec(context: RuleContext): JsonMap {
-  return context.spec ?? {};
-}
 
 /** Present after Go's JSON decoding: a pointer field is nil for absent and for null. */
 function present(value: unknown): boolean {
@@ -234,7 +230,7 @@ export const bundleRules: readonly Rule[] = [
         'A ConfigMap or Secret source reads either one key (`key: ca.crt`) or every key (`includeAllKeys: true`), never both. Without either, trust-manager does not know what to read. Note that `includeAllKeys` on a `kubernetes.io/tls` Secret would also pick up `tls.key`; trust-manager refuses that at reconcile time.',
     },
     check(context) {
-      asList(spec(context).sources).forEach((entry, index) => {
+      asList(specOf(context).sources).forEach((entry, index) => {
         const source = asMap(entry);
         if (!source) return;
         for (const kind of SOURCE_KINDS) {
@@ -267,7 +263,7 @@ export const bundleRules: readonly Rule[] = [
         '`useDefaultCAs: false` is allowed next to other sources (since v0.6) but is not a source itself, so a Bundle whose only source is `useDefaultCAs: false` has nothing to distribute (trust-manager#133). `useDefaultCAs` may appear at most once, whether true or false.',
     },
     check(context) {
-      const sources = asList(spec(context).sources);
+      const sources = asList(specOf(context).sources);
       if (sources.length === 0) return; // the schema requires at least one item
       let real = 0;
       let defaultCAs = 0;
@@ -310,12 +306,12 @@ export const bundleRules: readonly Rule[] = [
     },
     check(context) {
       const bundleName = context.object.name ?? '';
-      const target = asMap(spec(context).target);
+      const target = asMap(specOf(context).target);
       if (!target) return;
       for (const kind of SOURCE_KINDS) {
         const targetKey = asString(asMap(target[kind])?.key);
         if (targetKey === undefined || !asMap(target[kind])) continue;
-        asList(spec(context).sources).forEach((entry, index) => {
+        asList(specOf(context).sources).forEach((entry, index) => {
           const ref = asMap(asMap(entry)?.[kind]);
           if (!ref) return;
           const name = asString(ref.name) ?? '';
@@ -339,7 +335,7 @@ export const bundleRules: readonly Rule[] = [
         'The binary formats are written into the same target object as the PEM bundle, so `additionalFormats.jks.key` and `additionalFormats.pkcs12.key` must differ from the configMap and secret keys and from each other. The configMap key and the secret key may be equal (they are different objects). Two Bundles with the same target key never collide: each writes an object named after itself (trust-manager#29).',
     },
     check(context) {
-      const target = asMap(spec(context).target);
+      const target = asMap(specOf(context).target);
       const formats = asMap(target?.additionalFormats);
       if (!target || !formats) return;
       const keys = new Set<string>();
@@ -367,7 +363,7 @@ export const bundleRules: readonly Rule[] = [
         'trust-manager manages `trust.cert-manager.io/` and `trust-manager.io/` labels and annotations on the objects it writes (for example `trust.cert-manager.io/bundle`), so `target.configMap.metadata` and `target.secret.metadata` may not set them. Other keys and values must be valid Kubernetes label and annotation syntax.',
     },
     check(context) {
-      const target = asMap(spec(context).target);
+      const target = asMap(specOf(context).target);
       if (!target) return;
       for (const kind of SOURCE_KINDS) {
         const base: FieldPath = ['spec', 'target', kind, 'metadata'];
@@ -397,7 +393,7 @@ export const bundleRules: readonly Rule[] = [
         'In `matchExpressions`, `In` and `NotIn` need `values`, while `Exists` and `DoesNotExist` must not have any; other operators (`Equals`, `in`) do not exist. Keys and values follow label syntax. An empty `namespaceSelector: {}` (or none) selects every namespace.',
     },
     check(context) {
-      const s = spec(context);
+      const s = specOf(context);
       asList(s.sources).forEach((entry, index) => {
         const source = asMap(entry);
         for (const kind of SOURCE_KINDS) {
@@ -419,7 +415,7 @@ export const bundleRules: readonly Rule[] = [
         'The Bundle CRD marks `additionalFormats.jks` as deprecated and subject to removal, and ClusterBundle (trust-manager.io/v1alpha2) has no JKS format at all. Java reads PKCS#12 truststores, so switch to `additionalFormats.pkcs12` (give it a `profile`: `LegacyDES` for the widest compatibility or `Modern2023`; the default `LegacyRC2` is not readable by OpenSSL 3 or Java 20 without legacy settings).',
     },
     check(context) {
-      const jks = asMap(asMap(asMap(spec(context).target)?.additionalFormats)?.jks);
+      const jks = asMap(asMap(asMap(specOf(context).target)?.additionalFormats)?.jks);
       if (!jks) return;
       context.report(
         ['spec', 'target', 'additionalFormats', 'jks'],
@@ -439,7 +435,7 @@ export const bundleRules: readonly Rule[] = [
         'The webhook accepts any text in `inLine`; trust-manager parses it when it builds the bundle, strictly. A block that is not a CERTIFICATE (such as an `RSA PRIVATE KEY`, trust-manager#335), a block with PEM headers, a certificate that does not parse, and a block it cannot decode at all (a body elided as `....` in documentation, a missing END line) fail the whole Bundle, so no target is updated: these are errors. Text without any PEM block is a warning: the source contributes nothing.',
     },
     check(context) {
-      asList(spec(context).sources).forEach((entry, index) => {
+      asList(specOf(context).sources).forEach((entry, index) => {
         const text = asString(asMap(entry)?.inLine);
         if (text === undefined || text === '') return; // the schema requires at least one character
         checkInlinePem(context, ['spec', 'sources', index, 'inLine'], text, 'Bundle');

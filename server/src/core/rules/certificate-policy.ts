@@ -8,8 +8,8 @@ import type { Fix } from '../findings';
 import type { FieldPath } from '../model/path';
 import { formatPath } from '../model/path';
 import { locate } from '../model/value';
-import { asList, asMap, asNumber, asString, dig, stringList, type JsonMap } from './access';
-import { formatGoDuration, NANOS, parseGoDuration } from './duration';
+import { asList, asMap, asNumber, asString, dig, type JsonMap, specOf, stringList } from './access';
+import { durationField, formatGoDuration, NANOS, parseGoDuration } from './duration';
 import { parseLiteralSubject } from './literal-subject';
 import { resolveIssuer, type IssuerResolution } from './references';
 import type { Rule, RuleContext } from './types';
@@ -38,19 +38,6 @@ const EKUS = new Set([
   'netscape sgc',
 ]);
 
-function spec(context: RuleContext): JsonMap {
-  return context.spec ?? {};
-}
-
-/** A Go duration field: undefined when unset, 'invalid' when another rule reports it. */
-function durationField(s: JsonMap, name: 'duration' | 'renewBefore'): number | undefined | 'invalid' {
-  const raw = s[name];
-  if (raw === undefined || raw === null) return undefined;
-  if (typeof raw !== 'string') return 'invalid';
-  const parsed = parseGoDuration(raw);
-  return parsed.ok ? parsed.nanos : 'invalid';
-}
-
 function settingDuration(text: string): number | undefined {
   const parsed = parseGoDuration(text);
   return parsed.ok && parsed.nanos > 0 ? parsed.nanos : undefined;
@@ -76,7 +63,7 @@ function percent(share: number): string {
 }
 
 function isCA(context: RuleContext): boolean {
-  return spec(context).isCA === true;
+  return specOf(context).isCA === true;
 }
 
 function keyAlgorithm(s: JsonMap): string {
@@ -207,7 +194,7 @@ export const certificatePolicyRules: readonly Rule[] = [
     },
     check(context) {
       if (!isCA(context)) return;
-      const duration = durationField(spec(context), 'duration');
+      const duration = durationField(specOf(context), 'duration');
       const limit = settingDuration(context.settings.maxCaLifetime);
       if (typeof duration !== 'number' || limit === undefined || duration <= limit) return;
       context.report(
@@ -228,7 +215,7 @@ export const certificatePolicyRules: readonly Rule[] = [
     },
     check(context) {
       if (isCA(context)) return;
-      const duration = durationField(spec(context), 'duration');
+      const duration = durationField(specOf(context), 'duration');
       if (typeof duration !== 'number') return;
       const warnAbove = settingDuration(context.settings.leafLifetimeWarning);
       const infoAbove = settingDuration(context.settings.leafLifetimeInfo);
@@ -253,7 +240,7 @@ export const certificatePolicyRules: readonly Rule[] = [
         'A wildcard certificate is one key for every host under a domain: whoever holds it (any pod that mounts the Secret) can impersonate all of them, so one compromised workload exposes its neighbours. Prefer one certificate per service with exact names. A bare `*` matches no host name at all (a wildcard replaces exactly one leftmost label, as in `*.example.com`) and public CAs refuse it; wildcards elsewhere in a name (`api.*.example.com`, `web*.example.com`) are not matched by most clients. Write wildcards quoted: a plain `*` starts a YAML alias.',
     },
     check(context) {
-      asList(spec(context).dnsNames).forEach((name, index) => {
+      asList(specOf(context).dnsNames).forEach((name, index) => {
         if (typeof name !== 'string' || !name.includes('*')) return;
         const path: FieldPath = ['spec', 'dnsNames', index];
         const at = formatPath(path);
@@ -284,7 +271,7 @@ export const certificatePolicyRules: readonly Rule[] = [
     },
     check(context) {
       if (!isCA(context)) return;
-      asList(spec(context).usages).forEach((usage, index) => {
+      asList(specOf(context).usages).forEach((usage, index) => {
         if (usage !== 'server auth' && usage !== 'client auth') return;
         context.report(
           ['spec', 'usages', index],
@@ -305,7 +292,7 @@ export const certificatePolicyRules: readonly Rule[] = [
     },
     check(context) {
       if (isCA(context)) return;
-      const s = spec(context);
+      const s = specOf(context);
       const usages = stringList(s.usages);
       if (usages.length === 0) return;
       const has = (...names: string[]) => names.some((n) => usages.includes(n));
@@ -352,7 +339,7 @@ export const certificatePolicyRules: readonly Rule[] = [
     },
     check(context) {
       const path: FieldPath = ['spec', 'privateKey', 'rotationPolicy'];
-      if (dig(spec(context), 'privateKey', 'rotationPolicy') !== 'Never') return;
+      if (dig(specOf(context), 'privateKey', 'rotationPolicy') !== 'Never') return;
       context.report(
         path,
         'spec.privateKey.rotationPolicy Never reuses the same private key at every renewal, so a leaked key outlives each certificate; set rotationPolicy: Always (the default since cert-manager v1.18)',
@@ -371,7 +358,7 @@ export const certificatePolicyRules: readonly Rule[] = [
         'NIST SP 800-57 accepts 112-bit security, which is what 2048-bit RSA gives, for new signatures only through 2030, and a CA signs for as long as it lives. A CA certificate requested with RSA 2048 (the default algorithm and size) whose lifetime, counted from now, reaches past 2030 is a warning: use `algorithm: ECDSA` (P-256 or P-384) or RSA 3072 or more. An explicit `encoding: PKCS1` is an info: it writes the legacy algorithm-specific format (PKCS#1 for RSA, SEC 1 for ECDSA), while PKCS#8 is the standard every current library reads; keep PKCS1 only for a consumer that needs it. Leaf keys of 2048-bit RSA are not reported: they are replaced long before 2030 matters.',
     },
     check(context) {
-      const s = spec(context);
+      const s = specOf(context);
       const key = asMap(s.privateKey);
       if (isCA(context) && keyAlgorithm(s) === 'RSA') {
         const size = asNumber(key?.size) || 2048;
@@ -407,7 +394,7 @@ export const certificatePolicyRules: readonly Rule[] = [
         'cert-manager renews a certificate when `renewBefore` is left of its lifetime (a third of it by default). Over two thirds, it renews after less than a third of the lifetime has passed: constant reissuance, load on the issuer and, with ACME, rate limits. Under 10%, there is little time to notice and fix a failed renewal before the certificate expires. Without `duration`, the lifetime is taken as 2160h, as cert-manager assumes. `renewBeforePercentage` is read with its documented meaning (the share of the lifetime left at renewal, so 25 renews with a quarter left), not with the complement that the v1.21.1 webhook computes. Combinations the webhook already rejects are left to `certificate/duration`.',
     },
     check(context) {
-      const s = spec(context);
+      const s = specOf(context);
       const duration = durationField(s, 'duration');
       const renewBefore = durationField(s, 'renewBefore');
       const percentage = asNumber(s.renewBeforePercentage);
@@ -444,7 +431,7 @@ export const certificatePolicyRules: readonly Rule[] = [
         'ACME servers choose the lifetime themselves (90 days at Let\'s Encrypt, shorter with its `shortlived` profile); cert-manager only sends the requested duration when the issuer sets `spec.acme.enableDurationFeature: true`, and most servers ignore it even then. The Secret then holds a certificate with a lifetime other than the one written here, and `renewBefore` is measured against the real one. Remove `duration` (and choose a profile on the issuer if you want shorter certificates), or enable the feature on an ACME server that honours it. Reported only when the issuer is found in the workspace.',
     },
     check(context) {
-      const duration = spec(context).duration;
+      const duration = specOf(context).duration;
       if (duration === undefined || duration === null) return;
       const resolution = foundIssuer(context);
       if (resolution?.type !== 'acme') return;
@@ -467,7 +454,7 @@ export const certificatePolicyRules: readonly Rule[] = [
         'ACME validates names, not a subject, so cert-manager refuses to send an order whose common name is not one of the DNS or IP names, and the CertificateRequest fails with "The CSR PEM requests a commonName that is not present in the list of dnsNames or ipAddresses…" (cert-manager#7889). The webhook accepts the Certificate, so this only shows once issuance runs. Add the common name to `dnsNames` (the quick fix does), or drop `commonName`: browsers ignore it. Reported only when the issuer is found in the workspace.',
     },
     check(context) {
-      const s = spec(context);
+      const s = specOf(context);
       const cn = commonName(s);
       if (!cn) return;
       const dnsNames = stringList(s.dnsNames);

@@ -13,7 +13,7 @@ import * as x509 from '@peculiar/x509';
 import { createPublicKey, verify as verifySignature } from 'node:crypto';
 import { isBase64 } from '../schema/structural';
 import { decodedPemBlocks, findPemBlocks, isStdBase64 } from '../pem/blocks';
-import { asList, asString, type JsonMap } from './access';
+import { asList, asString, type JsonMap, specOf } from './access';
 import { parseGoDuration } from './duration';
 import { checkIssuerRef } from './issuer-ref';
 import { fieldError } from './k8s';
@@ -31,10 +31,6 @@ export const MAX_CSR_PEM_BYTES = 36500;
  * shape and leave the bytes out.
  */
 const REQUEST_VALUE = '[]byte{…}';
-
-function spec(context: RuleContext): JsonMap {
-  return context.spec ?? {};
-}
 
 function invalidRequest(detail: string): string {
   return fieldError.invalidRaw('spec.request', REQUEST_VALUE, detail);
@@ -298,7 +294,7 @@ function checkSignature(der: Uint8Array): string | undefined {
 // Rules
 
 function requestText(context: RuleContext): string | undefined {
-  const request = spec(context).request;
+  const request = specOf(context).request;
   if (typeof request !== 'string' || request === '' || !isBase64(request)) return undefined; // the schema reports non-base64
   return request;
 }
@@ -327,7 +323,7 @@ export const certificateRequestRules: readonly Rule[] = [
         '`request` holds the base64 encoding of the PEM text of a PKCS#10 CSR, BEGIN and END lines included (`base64 -w0 < request.csr`). Common mistakes: pasting the PEM text itself (the schema rejects it as not base64), encoding the DER file or encoding twice, putting a certificate instead of a CSR, and editing a CSR after it was signed (its signature no longer verifies). cert-manager also refuses CSR PEM larger than 36,500 bytes.',
     },
     check(context) {
-      const request = spec(context).request;
+      const request = specOf(context).request;
       if (request === '') {
         context.report(['spec', 'request'], fieldError.required('spec.request', 'must be specified'));
         return;
@@ -349,7 +345,7 @@ export const certificateRequestRules: readonly Rule[] = [
         'Usages are lowercase names such as `digital signature`, `key encipherment`, `server auth` and `client auth`. The CRD schema lists the same names, so the schema error is the one you see; this rule exists so the webhook\'s behaviour is complete.',
     },
     check(context) {
-      const s = spec(context);
+      const s = specOf(context);
       const usages = asList(s.usages).filter((u): u is string => typeof u === 'string');
       const { unknown } = expectedUsages(usages, s.isCA === true);
       if (unknown.length === 0) return;
@@ -373,7 +369,7 @@ export const certificateRequestRules: readonly Rule[] = [
         'When the CSR carries a basicConstraints extension, its CA flag must equal `spec.isCA`. When it carries key usage or extended key usage extensions, they must equal what `spec.usages` asks for exactly: empty usages mean `digital signature` and `key encipherment`, `isCA: true` adds `cert sign`, and extended key usages are compared in order. CSRs without these extensions (most hand-made ones) are not compared. Regenerate the CSR or change the spec so they agree.',
     },
     check(context) {
-      const s = spec(context);
+      const s = specOf(context);
       const text = requestText(context);
       if (text === undefined) return;
       const usages = asList(s.usages).filter((u): u is string => typeof u === 'string');
@@ -426,7 +422,7 @@ export const certificateRequestRules: readonly Rule[] = [
       details: 'The webhook decodes `duration` as a Go duration: a number and a unit of h, m, s, ms, us or ns, such as `2160h` or `1h30m`. There is no day unit: write `90d` as `2160h`.',
     },
     check(context) {
-      const raw = asString(spec(context).duration);
+      const raw = asString(specOf(context).duration);
       if (raw === undefined) return;
       const parsed = parseGoDuration(raw);
       if (parsed.ok) return;

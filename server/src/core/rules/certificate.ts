@@ -3,8 +3,8 @@
 import { isIP } from 'node:net';
 import type { FieldPath } from '../model/path';
 import { formatPath } from '../model/path';
-import { asList, asMap, asNumber, asString, dig, isSet, stringList, type JsonMap } from './access';
-import { formatGoDuration, NANOS, parseGoDuration } from './duration';
+import { asList, asMap, asNumber, asString, dig, isSet, type JsonMap, specOf, stringList } from './access';
+import { durationField, formatGoDuration, NANOS, parseGoDuration } from './duration';
 import { checkIssuerRef } from './issuer-ref';
 import { dns1123Subdomain, fieldError, qualifiedName } from './k8s';
 import { parseCron } from './cron';
@@ -17,10 +17,6 @@ const DEFAULT_DURATION = 2160 * NANOS.hour;
 const MIN_DURATION = NANOS.hour;
 const MIN_RENEW_BEFORE = 5 * NANOS.minute;
 
-function spec(context: RuleContext): JsonMap {
-  return context.spec ?? {};
-}
-
 /** The common name the webhook sees: spec.commonName, or the CN inside spec.literalSubject. */
 function commonNameOf(s: JsonMap): string {
   const direct = asString(s.commonName);
@@ -29,14 +25,6 @@ function commonNameOf(s: JsonMap): string {
   if (!literal) return '';
   const parsed = parseLiteralSubject(literal);
   return parsed.ok ? (parsed.attributes.find((a) => a.type.toUpperCase() === 'CN')?.value ?? '') : '';
-}
-
-function durationField(context: RuleContext, name: 'duration' | 'renewBefore'): number | undefined | 'invalid' {
-  const raw = spec(context)[name];
-  if (raw === undefined || raw === null) return undefined;
-  if (typeof raw !== 'string') return 'invalid'; // the schema reports the type
-  const parsed = parseGoDuration(raw);
-  return parsed.ok ? parsed.nanos : 'invalid';
 }
 
 export const certificateRules: readonly Rule[] = [
@@ -51,7 +39,7 @@ export const certificateRules: readonly Rule[] = [
         'cert-manager writes the key pair into the Secret named here, in the Certificate\'s namespace. It must be a lowercase RFC 1123 subdomain (the rules for any object name).',
     },
     check(context) {
-      const name = spec(context).secretName;
+      const name = specOf(context).secretName;
       if (name === undefined || name === null || name === '') {
         context.report(['spec', 'secretName'], fieldError.required('spec.secretName', 'must be specified'), { anchor: 'missing' });
         return;
@@ -83,7 +71,7 @@ export const certificateRules: readonly Rule[] = [
         '`literalSubject` replaces the whole subject, so `commonName` and every `subject.*` field must be left out. It is an RFC 4514 distinguished name whose attribute types must be C, O, OU, CN, SERIALNUMBER, L, ST, STREET, DC, UID or a dotted OID.',
     },
     check(context) {
-      const s = spec(context);
+      const s = specOf(context);
       const literal = asString(s.literalSubject);
       if (!literal) return;
       if (asString(s.commonName)) {
@@ -116,7 +104,7 @@ export const certificateRules: readonly Rule[] = [
         'At least one of commonName (or a CN in literalSubject), dnsNames, uris, emailAddresses, ipAddresses or otherNames must be set, or there is nothing to put in the certificate.',
     },
     check(context) {
-      const s = spec(context);
+      const s = specOf(context);
       if (!context.spec) return;
       const any =
         commonNameOf(s) !== '' ||
@@ -145,7 +133,7 @@ export const certificateRules: readonly Rule[] = [
         'X.509 limits the common name to 64 bytes (RFC 5280 ub-common-name). DNS names have no such limit, so move long names to `dnsNames` and shorten or drop the commonName; browsers ignore the CN anyway.',
     },
     check(context) {
-      const cn = asString(spec(context).commonName);
+      const cn = asString(specOf(context).commonName);
       if (cn && Buffer.byteLength(cn, 'utf8') > 64) context.report(['spec', 'commonName'], fieldError.tooLong('spec.commonName', 64));
     },
   },
@@ -159,7 +147,7 @@ export const certificateRules: readonly Rule[] = [
       details: 'Each entry must be a single IPv4 or IPv6 address; ranges in CIDR notation (`10.0.0.0/8`) and zone suffixes are rejected.',
     },
     check(context) {
-      asList(spec(context).ipAddresses).forEach((ip, index) => {
+      asList(specOf(context).ipAddresses).forEach((ip, index) => {
         if (typeof ip !== 'string') return;
         if (isIP(ip) === 0 || ip.includes('%')) {
           context.report(['spec', 'ipAddresses', index], fieldError.invalid(`spec.ipAddresses[${index}]`, ip, 'invalid IP address'));
@@ -177,7 +165,7 @@ export const certificateRules: readonly Rule[] = [
       details: 'Each entry must be just the address (`user@example.com`), without a display name or angle brackets.',
     },
     check(context) {
-      asList(spec(context).emailAddresses).forEach((email, index) => {
+      asList(specOf(context).emailAddresses).forEach((email, index) => {
         if (typeof email !== 'string') return;
         const problem = emailProblem(email);
         if (problem) context.report(['spec', 'emailAddresses', index], fieldError.invalid(`spec.emailAddresses[${index}]`, email, problem));
@@ -194,7 +182,7 @@ export const certificateRules: readonly Rule[] = [
       details: 'Each otherName needs a dotted OID (`1.3.6.1.4.1.311.20.2.3`) and a non-empty UTF-8 value.',
     },
     check(context) {
-      asList(spec(context).otherNames).forEach((entry, index) => {
+      asList(specOf(context).otherNames).forEach((entry, index) => {
         const other = asMap(entry);
         if (!other) return;
         const base: FieldPath = ['spec', 'otherNames', index];
@@ -222,7 +210,7 @@ export const certificateRules: readonly Rule[] = [
         'RSA keys (the default algorithm) must be 2048 to 8192 bits; ECDSA keys 256, 384 or 521; Ed25519 ignores the size. Leave the size out to get the default (2048 for RSA, 256 for ECDSA).',
     },
     check(context) {
-      const key = asMap(spec(context).privateKey);
+      const key = asMap(specOf(context).privateKey);
       const size = asNumber(key?.size);
       if (!key || size === undefined || size === 0) return;
       const algorithm = asString(key.algorithm) ?? 'RSA';
@@ -244,7 +232,7 @@ export const certificateRules: readonly Rule[] = [
         'RSA keys sign with SHA256WithRSA, SHA384WithRSA or SHA512WithRSA; ECDSA keys with ECDSAWithSHA256/384/512; Ed25519 keys with PureEd25519. Without `privateKey.algorithm` the key is RSA.',
     },
     check(context) {
-      const s = spec(context);
+      const s = specOf(context);
       const signature = asString(s.signatureAlgorithm);
       if (!signature) return;
       const algorithm = asString(dig(s, 'privateKey', 'algorithm')) ?? 'RSA';
@@ -268,9 +256,9 @@ export const certificateRules: readonly Rule[] = [
         'The webhook checks these only when `duration` or `renewBefore` is set: duration at least 1h; renewBefore at least 5m and shorter than duration; not both renewBefore and renewBeforePercentage. When `duration` is left out it assumes 2160h (90 days) even if the issuer gives a different lifetime (Venafi, ACME), so a long renewBefore fails: set `duration` explicitly or use `renewBeforePercentage`. Quirk followed on purpose: cert-manager v1.21.1 checks renewBeforePercentage p as if renewBefore were duration×(100−p)/100 (the complement of its documented meaning), so it needs 1 ≤ p ≤ 99 and duration×(100−p)/100 ≥ 5m. Trustwright reports what that webhook does.',
     },
     check(context) {
-      const s = spec(context);
-      const duration = durationField(context, 'duration');
-      const renewBefore = durationField(context, 'renewBefore');
+      const s = specOf(context);
+      const duration = durationField(s, 'duration');
+      const renewBefore = durationField(s, 'renewBefore');
       if (duration === undefined && renewBefore === undefined) return;
       if (duration === 'invalid' || renewBefore === 'invalid') return; // certificate/duration-format
 
@@ -322,7 +310,7 @@ export const certificateRules: readonly Rule[] = [
     },
     check(context) {
       for (const name of ['duration', 'renewBefore'] as const) {
-        const raw = spec(context)[name];
+        const raw = specOf(context)[name];
         if (typeof raw !== 'string') continue;
         const parsed = parseGoDuration(raw);
         if (!parsed.ok) {
@@ -340,7 +328,7 @@ export const certificateRules: readonly Rule[] = [
     kinds: KIND,
     doc: { summary: 'spec.revisionHistoryLimit is below 1.', details: 'cert-manager keeps at least one CertificateRequest; leave the field out or set 1 or more.' },
     check(context) {
-      const limit = asNumber(spec(context).revisionHistoryLimit);
+      const limit = asNumber(specOf(context).revisionHistoryLimit);
       if (limit !== undefined && limit < 1) {
         context.report(['spec', 'revisionHistoryLimit'], fieldError.invalid('spec.revisionHistoryLimit', limit, 'must not be less than 1'));
       }
@@ -357,7 +345,7 @@ export const certificateRules: readonly Rule[] = [
         'Keys must be valid label/annotation keys, and `cert-manager.io/` annotations are reserved for cert-manager itself, except `cert-manager.io/allow-direct-injection` (allowed since v1.15, for the CA injector).',
     },
     check(context) {
-      const template = asMap(spec(context).secretTemplate);
+      const template = asMap(specOf(context).secretTemplate);
       if (!template) return;
       for (const field of ['annotations', 'labels'] as const) {
         const entries = asMap(template[field]);
@@ -384,7 +372,7 @@ export const certificateRules: readonly Rule[] = [
       details: 'Name constraints only mean something on a CA (`isCA: true`), and need `permitted` or `excluded` to say what they allow or forbid.',
     },
     check(context) {
-      const s = spec(context);
+      const s = specOf(context);
       const constraints = asMap(s.nameConstraints);
       if (!constraints) return;
       if (s.isCA !== true) {
@@ -403,7 +391,7 @@ export const certificateRules: readonly Rule[] = [
     doc: { summary: 'An additional output format is listed twice.', details: 'Each type (DER, CombinedPEM) may appear once in spec.additionalOutputFormats.' },
     check(context) {
       const seen = new Set<string>();
-      asList(spec(context).additionalOutputFormats).forEach((entry, index) => {
+      asList(specOf(context).additionalOutputFormats).forEach((entry, index) => {
         const type = asString(asMap(entry)?.type);
         if (!type) return;
         if (seen.has(type)) context.report(['spec', 'additionalOutputFormats', index, 'type'], fieldError.duplicate('spec.additionalOutputFormats[type]', type));
@@ -422,7 +410,7 @@ export const certificateRules: readonly Rule[] = [
         'Each keystore needs exactly one of `password` (literal, since v1.17) or `passwordSecretRef`, and a literal password must not be empty. This is checked even when `create: false`.',
     },
     check(context) {
-      const keystores = asMap(spec(context).keystores);
+      const keystores = asMap(specOf(context).keystores);
       if (!keystores) return;
       for (const [field, label] of [
         ['jks', 'JKS'],
@@ -454,7 +442,7 @@ export const certificateRules: readonly Rule[] = [
         '`renewal` (cert-manager v1.21) needs a `policy` (RenewBefore or Disabled). Windows are not allowed with Disabled; each window needs a 5-field cron expression or a descriptor such as `@daily`, and an IANA time zone such as `Europe/Berlin`.',
     },
     check(context) {
-      const renewal = asMap(spec(context).renewal);
+      const renewal = asMap(specOf(context).renewal);
       if (!renewal) return;
       const policy = asString(renewal.policy) ?? '';
       if (policy === '') {

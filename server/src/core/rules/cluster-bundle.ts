@@ -2,7 +2,7 @@
 // schema and CEL rules (evaluated by the engine) are all the API server checks. These lint rules
 // add what it would only discover at run time, and say that the API itself is not served yet.
 import type { FieldPath } from '../model/path';
-import { asList, asMap, asString, type JsonMap } from './access';
+import { asList, asMap, asString, type JsonMap, specOf } from './access';
 import { checkInlinePem, labelSelectorProblems, metadataSyntaxProblems, type Problem } from './bundle';
 import type { Rule, RuleContext } from './types';
 
@@ -10,10 +10,6 @@ const KIND = ['ClusterBundle'] as const;
 const TARGET_KINDS = ['configMap', 'secret'] as const;
 
 const NO_WEBHOOK = 'nothing checks this at admission for ClusterBundle, so trust-manager would only fail when it writes the targets';
-
-function spec(context: RuleContext): JsonMap {
-  return context.spec ?? {};
-}
 
 function reportLint(context: RuleContext, problems: readonly Problem[]): void {
   for (const p of problems) context.report(p.path, `${p.message} (${NO_WEBHOOK})`, { anchor: p.anchor });
@@ -49,7 +45,7 @@ export const clusterBundleRules: readonly Rule[] = [
     },
     check(context) {
       if (!context.spec) return;
-      const s = spec(context);
+      const s = specOf(context);
       const hasRefs = asList(s.sourceRefs).length > 0;
       const hasInline = (asString(s.inLineCAs) ?? '') !== '';
       const provider = asString(asMap(s.defaultCAs)?.provider);
@@ -72,7 +68,7 @@ export const clusterBundleRules: readonly Rule[] = [
         'The same strict parsing as for a Bundle `inLine` source: a non-CERTIFICATE block (such as a private key), PEM headers or a certificate that does not parse fail the whole ClusterBundle (errors). A body elided as `....`, a block without its END line, or text without PEM are warnings here, because no released trust-manager reconciles ClusterBundle yet.',
     },
     check(context) {
-      const text = asString(spec(context).inLineCAs);
+      const text = asString(specOf(context).inLineCAs);
       if (text === undefined || text === '') return;
       checkInlinePem(context, ['spec', 'inLineCAs'], text, 'ClusterBundle');
     },
@@ -88,7 +84,7 @@ export const clusterBundleRules: readonly Rule[] = [
         'The CRD does not validate selectors and ClusterBundle has no webhook, so an expression such as `operator: In` without `values` is accepted and only fails when trust-manager turns it into a selector. `In`/`NotIn` need values, `Exists`/`DoesNotExist` must have none, and keys and values follow label syntax.',
     },
     check(context) {
-      const s = spec(context);
+      const s = specOf(context);
       asList(s.sourceRefs).forEach((entry, index) => {
         const ref = asMap(entry);
         if (ref) reportLint(context, labelSelectorProblems(ref.selector, ['spec', 'sourceRefs', index, 'selector']));
@@ -107,7 +103,7 @@ export const clusterBundleRules: readonly Rule[] = [
         'The CRD only forbids the `trust-manager.io/` prefix. Keys and values copied onto the target ConfigMaps and Secrets must still be valid label and annotation syntax, or the API server rejects every target trust-manager writes.',
     },
     check(context) {
-      const target = asMap(spec(context).target);
+      const target = asMap(specOf(context).target);
       if (!target) return;
       for (const kind of TARGET_KINDS) {
         const base: FieldPath = ['spec', 'target', kind, 'metadata'];

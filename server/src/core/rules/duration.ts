@@ -67,3 +67,15 @@ export function formatGoDuration(nanos: number): string {
 function trim(value: number): string {
   return String(Number(value.toFixed(9)));
 }
+
+/**
+ * A Go duration field of a spec: nanoseconds, undefined when unset, or 'invalid' when it is not a
+ * string or does not parse (another rule reports that).
+ */
+export function durationField(spec: { readonly [key: string]: unknown }, name: string): number | undefined | 'invalid' {
+  const raw = spec[name];
+  if (raw === undefined || raw === null) return undefined;
+  if (typeof raw !== 'string') return 'invalid';
+  const parsed = parseGoDuration(raw);
+  return parsed.ok ? parsed.nanos : 'invalid';
+}

@@ -6,15 +6,11 @@ import type { Fix } from '../findings';
 import type { FieldPath } from '../model/path';
 import { formatPath } from '../model/path';
 import { locate } from '../model/value';
-import { asList, asMap, asString, type JsonMap } from './access';
+import { asList, asMap, asString, type JsonMap, specOf } from './access';
 import type { Rule, RuleContext } from './types';
 
 const BUNDLE_KINDS = ['Bundle', 'ClusterBundle'] as const;
 const SOURCE_KINDS = ['configMap', 'secret'] as const;
-
-function spec(context: RuleContext): JsonMap {
-  return context.spec ?? {};
-}
 
 /** Where a bundle asks for the public CAs, and whether it also holds private ones. */
 interface TrustSources {
@@ -23,7 +19,7 @@ interface TrustSources {
 }
 
 function trustSources(context: RuleContext): TrustSources {
-  const s = spec(context);
+  const s = specOf(context);
   if (context.object.kind === 'ClusterBundle') {
     const provider = asString(asMap(s.defaultCAs)?.provider);
     return {
@@ -139,7 +135,7 @@ export const trustBreadthRules: readonly Rule[] = [
         'Without `target.namespaceSelector` (Bundle), or with one that has no `matchLabels` or `matchExpressions` (`{}`), trust-manager copies the bundle into every namespace, including ones created later. Every workload in the cluster then trusts these CAs, which is rarely what a per-tenant or per-service CA is for. Label the namespaces that need the bundle and select them; the quick fix inserts a `matchLabels` selector to adapt.',
     },
     check(context) {
-      const target = asMap(spec(context).target);
+      const target = asMap(specOf(context).target);
       if (!target) return; // a Bundle without target writes nothing; ClusterBundle requires one
       const selector = target.namespaceSelector;
       const fixes = namespaceSelectorFix(context);
@@ -173,7 +169,7 @@ export const trustBreadthRules: readonly Rule[] = [
     },
     check(context) {
       const trustNamespace = context.settings.trustNamespace;
-      const s = spec(context);
+      const s = specOf(context);
       if (context.object.kind === 'ClusterBundle') {
         asList(s.sourceRefs).forEach((entry, index) => {
           const ref = asMap(entry);
@@ -220,7 +216,7 @@ export const trustBreadthRules: readonly Rule[] = [
         'With a password and no `profile`, a Bundle\'s PKCS#12 output uses `LegacyRC2`, which OpenSSL 3 and Java 20+ do not read by default; set `profile: LegacyDES` for the widest compatibility or `Modern2023` where policy requires modern algorithms. trust-manager writes a password-less store (no encryption and no integrity MAC) when the password is empty, which is the default: it then ignores `profile` (a warning when one is set), and a store without a MAC is readable by Java but by few other tools (an info). ClusterBundle entries with `format: PKCS12` default to LegacyDES; only an explicit LegacyRC2 and the password-less default are reported there.',
     },
     check(context) {
-      const s = spec(context);
+      const s = specOf(context);
       if (context.object.kind === 'ClusterBundle') {
         const target = asMap(s.target);
         for (const kind of SOURCE_KINDS) {
