@@ -8,7 +8,7 @@ import type { FieldPath } from '../model/path';
 import type { JsonValue } from '../model/value';
 import { formatPath } from '../model/path';
 import { findPemBlocks, type PemBlock } from '../pem/blocks';
-import { asList, asMap, asString, type JsonMap, specOf } from './access';
+import { asList, asMap, asString, specOf } from './access';
 import { fieldError, labelValue, qualifiedName } from './k8s';
 import type { ReportOptions, Rule, RuleContext } from './types';
 

@@ -13,7 +13,7 @@ import * as x509 from '@peculiar/x509';
 import { createPublicKey, verify as verifySignature } from 'node:crypto';
 import { isBase64 } from '../schema/structural';
 import { decodedPemBlocks, findPemBlocks, isStdBase64 } from '../pem/blocks';
-import { asList, asString, type JsonMap, specOf } from './access';
+import { asList, asString, specOf } from './access';
 import { parseGoDuration } from './duration';
 import { checkIssuerRef } from './issuer-ref';
 import { fieldError } from './k8s';

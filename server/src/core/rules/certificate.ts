@@ -3,13 +3,13 @@
 import { isIP } from 'node:net';
 import type { FieldPath } from '../model/path';
 import { formatPath } from '../model/path';
-import { asList, asMap, asNumber, asString, dig, isSet, type JsonMap, specOf, stringList } from './access';
+import { asList, asMap, asNumber, asString, dig, isSet, type JsonMap, specOf } from './access';
 import { durationField, formatGoDuration, NANOS, parseGoDuration } from './duration';
 import { checkIssuerRef } from './issuer-ref';
 import { dns1123Subdomain, fieldError, qualifiedName } from './k8s';
 import { parseCron } from './cron';
 import { parseLiteralSubject } from './literal-subject';
-import type { Rule, RuleContext } from './types';
+import type { Rule } from './types';
 
 const KIND = ['Certificate'] as const;
 

@@ -2,7 +2,7 @@
 // schema and CEL rules (evaluated by the engine) are all the API server checks. These lint rules
 // add what it would only discover at run time, and say that the API itself is not served yet.
 import type { FieldPath } from '../model/path';
-import { asList, asMap, asString, type JsonMap, specOf } from './access';
+import { asList, asMap, asString, specOf } from './access';
 import { checkInlinePem, labelSelectorProblems, metadataSyntaxProblems, type Problem } from './bundle';
 import type { Rule, RuleContext } from './types';
 
