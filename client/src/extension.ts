@@ -4,11 +4,16 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { RedHatYamlCoexistence, vscodeHost } from './yaml-extension';
+import { registerCluster } from './cluster';
+import { registerGenerateMtls } from './commands/generate-mtls';
+import { registerScaffold } from './commands/scaffold';
 
 let client: LanguageClient | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const output = vscode.window.createOutputChannel('Trustwright', { log: true });
+  registerCluster(context, output);
+  context.subscriptions.push(registerGenerateMtls(output), registerScaffold(output));
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
   // Red Hat YAML: no problem reported twice (docs/red-hat-yaml.md).
   const redHatYaml = new RedHatYamlCoexistence<vscode.Uri, vscode.Diagnostic>(vscodeHost(vscode, output));

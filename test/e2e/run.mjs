@@ -9,7 +9,7 @@
 //      Red Hat YAML's extension id and schema-contributor API): no problem listed twice;
 //   5. UI tests in headless Chromium (test/e2e/ui.mjs), screenshots in test-output/e2e/.
 // Everything binds 127.0.0.1; the browser reaches nothing else. Exit code 0 only if all passed.
-// TRUSTWRIGHT_E2E_ONLY=ext|untrusted|redhat|ui runs one stage.
+// TRUSTWRIGHT_E2E_ONLY=ext|untrusted|redhat|ui|cluster runs one stage.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -19,6 +19,7 @@ import { closeAllScopes, log } from './lib/harness.mjs';
 import { runExtensionHostSuite } from './lib/ext-host.mjs';
 import { paths, repo } from './lib/paths.mjs';
 import { runUiTests } from './ui.mjs';
+import { runClusterStage } from './cluster.mjs';
 
 const { version } = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8'));
 const only = process.env.TRUSTWRIGHT_E2E_ONLY;
@@ -49,7 +50,7 @@ async function buildExtensionTests() {
   rmSync(paths.extTestsOut, { recursive: true, force: true });
   const dir = join(repo, 'test', 'e2e', 'ext');
   await build({
-    entryPoints: ['index.ts', 'untrusted.ts', 'redhat.ts', 'extension.test.ts', 'certificates.test.ts', 'trust.test.ts', 'untrusted.test.ts', 'redhat-yaml.test.ts'].map((f) => join(dir, f)),
+    entryPoints: ['index.ts', 'untrusted.ts', 'redhat.ts', 'extension.test.ts', 'certificates.test.ts', 'trust.test.ts', 'untrusted.test.ts', 'redhat-yaml.test.ts', 'generate.test.ts', 'generate-untrusted.test.ts', 'cluster.ts', 'cluster.test.ts', 'cluster-untrusted.ts', 'cluster-untrusted.test.ts'].map((f) => join(dir, f)),
     outdir: paths.extTestsOut,
     bundle: true,
     platform: 'node',
@@ -129,6 +130,7 @@ async function main() {
     );
   }
   if (!only || only === 'ui') results.push(await timed('UI tests', () => runUiTests({ vsix })));
+  if (!only || only === 'cluster') results.push(...(await timed('cluster views (fake API server)', () => runClusterStage({ vsix }))));
 
   const passes = results.reduce((n, r) => n + r.passes, 0);
   const failures = results.reduce((n, r) => n + r.failures, 0);

@@ -10,6 +10,7 @@ import { formatSarif } from './format/sarif';
 import { explain, listRules } from './explain';
 import { collectFiles as collect } from './lint';
 import { formatInspectJson, formatInspectText, inspectFile, readInput } from './inspect';
+import { generate } from './generate';
 
 const HELP = `trustwright ${VERSION}: cert-manager and trust-manager manifests, checked as the cluster checks them
 
@@ -18,6 +19,14 @@ Usage:
       Lints files, folders (recursively: *.yaml, *.yml) or - (stdin). Default PATH: the current folder.
   trustwright inspect [PATH...|-] [--format text|json]
       Decodes PEM and DER files, and every certificate, request or key block embedded in manifests.
+  trustwright generate mtls --out DIR [...]
+      Writes a CA, a server and a client certificate with keys for mTLS (trustwright generate --help).
+  trustwright generate manifests --out DIR (--self-signed | --ca-secret NAME) --workload NS/NAME...
+      Writes the cert-manager and trust-manager objects of a zero-trust mTLS layout.
+  trustwright cluster list [--context C] [--namespace N|-A] [--expiring 30d] [--format text|json] [--from PATH]
+      Certificates, issuers, Bundles and TLS Secrets as a cluster (or a saved dump) holds them.
+  trustwright cluster verify SECRET --bundle BUNDLE --namespace N [--context C] [--from PATH]
+      Would a client in namespace N, trusting the bundle delivered there, accept SECRET's certificate?
   trustwright explain RULE-ID     Prints a rule's documentation.
   trustwright rules               Lists every rule with its default severity.
   trustwright --version | --help
@@ -30,9 +39,11 @@ export interface Io {
   readonly stderr: (text: string) => void;
   readonly readStdin: () => string;
   readonly readStdinBytes: () => Buffer;
+  /** Progress lines are drawn on stderr only when it is a terminal. */
+  readonly stderrIsTTY?: boolean;
 }
 
-export function run(argv: readonly string[], io: Io): number {
+export function run(argv: readonly string[], io: Io): number | Promise<number> {
   try {
     return dispatch(argv, io);
   } catch (error) {
@@ -44,7 +55,7 @@ export function run(argv: readonly string[], io: Io): number {
   }
 }
 
-function dispatch(argv: readonly string[], io: Io): number {
+function dispatch(argv: readonly string[], io: Io): number | Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     io.stdout(HELP);
@@ -67,6 +78,11 @@ function dispatch(argv: readonly string[], io: Io): number {
       return 0;
     case 'inspect':
       return inspect(rest, io);
+    case 'generate':
+      return generate(rest, io);
+    case 'cluster':
+      // Loaded on demand: the Kubernetes client is not worth its start-up time for the other commands.
+      return import('./cluster').then(({ clusterCommand }) => clusterCommand(rest, io));
     default:
       throw new UsageError(`unknown command "${command}"; try trustwright --help`);
   }
@@ -126,6 +142,9 @@ if (require.main === module) {
     stderr: (text) => process.stderr.write(text),
     readStdin: () => readFileSync(0, 'utf8'),
     readStdinBytes: () => readFileSync(0),
+    stderrIsTTY: process.stderr.isTTY,
   });
-  process.exitCode = code;
+  void Promise.resolve(code).then((value) => {
+    process.exitCode = value;
+  });
 }

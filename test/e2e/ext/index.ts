@@ -2,5 +2,5 @@
 import { runMocha } from './runner';
 
 export function run(): Promise<void> {
-  return runMocha(['extension.test.js', 'certificates.test.js', 'trust.test.js']);
+  return runMocha(['extension.test.js', 'certificates.test.js', 'trust.test.js', 'generate.test.js']);
 }

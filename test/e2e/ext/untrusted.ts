@@ -2,5 +2,5 @@
 import { runMocha } from './runner';
 
 export function run(): Promise<void> {
-  return runMocha(['untrusted.test.js']);
+  return runMocha(['untrusted.test.js', 'generate-untrusted.test.js']);
 }

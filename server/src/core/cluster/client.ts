@@ -145,6 +145,9 @@ export class KubeClient {
       };
       const request = transport.request(url, { ...options, method, headers, signal }, (response) => {
         settled = true;
+        // The answer has begun: from here the caller times the body (a watch may be quiet for minutes).
+        request.removeAllListeners('timeout');
+        request.setTimeout(0);
         resolve({ response, tokenExpired });
       });
       request.setTimeout(timeoutMs, () => request.destroy(new ClusterFault('timeout', `${this.server} did not answer within ${Math.round(timeoutMs / 1000)} s`)));
@@ -238,12 +241,14 @@ export class KubeClient {
   async watch(type: ResourceType, options: WatchOptions): Promise<void> {
     const path = collectionPath(type, options.namespace);
     const what = `watch ${type.qualified}`;
-    const idle = options.idleTimeoutMs ?? 90_000;
+    const timeoutSeconds = options.timeoutSeconds ?? 300;
+    // A quiet watch is normal; one that outlives the server's own timeout by half a minute is dead.
+    const idle = options.idleTimeoutMs ?? (timeoutSeconds + 30) * 1000;
     const query = {
       watch: '1',
       allowWatchBookmarks: 'true',
       resourceVersion: options.resourceVersion,
-      timeoutSeconds: String(options.timeoutSeconds ?? 300),
+      timeoutSeconds: String(timeoutSeconds),
       fieldSelector: type.fieldSelector,
     };
     const { response, tokenExpired } = await this.open('GET', path, query, undefined, this.options.requestTimeoutMs, options.signal);

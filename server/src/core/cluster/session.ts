@@ -23,6 +23,8 @@ export interface SessionOptions {
   readonly missingRetryMs?: number;
   readonly idleTimeoutMs?: number;
   readonly watchTimeoutSeconds?: number;
+  /** After a 401 or TLS fault the kubeconfig is read again, at most this often (default 5 s). */
+  readonly credentialReloadMs?: number;
   /** Kinds to read; all by default. */
   readonly resources?: readonly ResourceKey[];
   /** Namespace to list when a kind cannot be listed across namespaces (default: the context's). */
@@ -105,7 +107,7 @@ export class ClusterSession {
 
   private onFault(fault: ClusterFault): void {
     // Credentials may have been renewed on disk (a new login rewrites the kubeconfig).
-    if ((fault.kind === 'unauthorized' || fault.kind === 'token-expired' || fault.kind === 'tls') && Date.now() - this.lastReload > 5000) {
+    if ((fault.kind === 'unauthorized' || fault.kind === 'token-expired' || fault.kind === 'tls') && Date.now() - this.lastReload > (this.options.credentialReloadMs ?? 5000)) {
       this.lastReload = Date.now();
       try {
         this.connect();

@@ -154,7 +154,7 @@ function contextNode(snapshot: ClusterSnapshot, view: ViewKind): TreeNode {
 }
 
 function note(parent: string, view: ViewKind, label: string, icon: NodeIcon = 'info', tooltip?: string): TreeNode {
-  return { id: `${parent}/note/${label}`, view, kind: icon === 'info' ? 'note' : 'fault', label, tooltip: tooltip ?? label, icon, expandable: false, actions: [] };
+  return { id: `${parent}/note/${label}`, view, kind: icon === 'info' || icon === 'loading' ? 'note' : 'fault', label, tooltip: tooltip ?? label, icon, expandable: false, actions: [] };
 }
 
 /**

@@ -4,7 +4,7 @@
 // exponentially with jitter, up to a cap, and the last good objects stay (marked stale) until the
 // cause goes away. A kind whose cluster-wide list is forbidden is listed in the context's own
 // namespace instead, when the context names one.
-import { backoffDelay, sleep, type KubeClient } from './client';
+import { backoffDelay, type KubeClient } from './client';
 import { ClusterFault } from './faults';
 import { objectKey, type KubeObject, type ResourceType } from './resources';
 
@@ -127,8 +127,13 @@ export class ResourceWatcher {
       const fallback = this.options.fallbackNamespace;
       if (fault.kind === 'forbidden' && this.type.namespaced && !this.scope && fallback) {
         this.log(`list ${this.type.qualified}: not allowed across namespaces; listing namespace ${fallback} only`);
-        this.scope = fallback;
-        result = await client.list(this.type, { namespace: fallback, signal: this.stopper.signal });
+        try {
+          result = await client.list(this.type, { namespace: fallback, signal: this.stopper.signal });
+          this.scope = fallback;
+        } catch {
+          // Not even there: the node shows the cluster-wide refusal.
+          throw fault;
+        }
       } else {
         throw fault;
       }
@@ -203,6 +208,7 @@ export class ResourceWatcher {
           timeoutSeconds: this.options.watchTimeoutSeconds,
           onEvent: (type, object) => this.apply(type, object),
           onOpen: () => {
+            failures = 0;
             if (!this.fault) return;
             this.log(`watch ${this.what()}: recovered, resumed from resourceVersion ${this.resourceVersion}`);
             this.fault = undefined;
@@ -229,6 +235,12 @@ export class ResourceWatcher {
           continue;
         }
         failures++;
+        // A watch that drops (a reset, a dead connection) is resumed once before anyone is told.
+        if (!needList && failures === 1 && (fault.kind === 'unreachable' || fault.kind === 'timeout')) {
+          this.log(`watch ${this.what()}: ${fault.message}; resuming from resourceVersion ${this.resourceVersion}`);
+          await this.pause(backoffDelay(1, base, max));
+          continue;
+        }
         this.fault = fault;
         if (this.phase === 'loading') this.phase = 'failed';
         this.options.onFault?.(fault);
@@ -247,4 +259,3 @@ export function fixedState(type: ResourceType, items: readonly KubeObject[], ext
   return { type, phase: 'ready', items: new Map(items.map((i) => [objectKey(i), i])), ...extra };
 }
 
-export { sleep };

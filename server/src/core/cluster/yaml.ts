@@ -11,6 +11,6 @@ export function objectYaml(object: KubeObject, resource: ResourceKey, where: str
     `# ${type.kind} ${object.metadata.namespace ? `${object.metadata.namespace}/` : ''}${object.metadata.name}, ${where}; read-only`,
     `# resourceVersion ${object.metadata.resourceVersion ?? 'unknown'}`,
   ];
-  if (resource === 'tlsSecrets') header.push('# data: only tls.crt and ca.crt are read; private keys and keystores are never fetched into Trustwright\'s memory beyond the response, nor shown');
+  if (resource === 'tlsSecrets') header.push('# data: tls.crt and ca.crt only; every other key (the private key included) was dropped as the response was read');
   return `${header.join('\n')}\n${stringify({ apiVersion: object.apiVersion ?? apiVersion, kind: object.kind ?? type.kind, ...rest }, { lineWidth: 0 })}`;
 }

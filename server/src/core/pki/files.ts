@@ -20,10 +20,20 @@ export function describeOutput(path: string): string {
   if (base === PKCS12_PASSWORD_FILE) return 'password of the .p12 files';
   if (base.endsWith('.key')) return 'private key (PKCS#8)';
   if (base.endsWith('.p12')) return 'PKCS#12: key, certificate and CA chain, password-protected';
-  if (base.endsWith('-chain.crt')) return 'certificate and its intermediate, as presented to peers';
+  if (base.endsWith('-chain.crt')) return 'certificate, then its intermediate if any: what to present to peers';
   if (base === 'ca.crt') return 'root CA certificate: the trust anchor both sides verify against';
   if (base === 'intermediate.crt') return 'intermediate CA certificate';
   return 'certificate';
+}
+
+/** The names `mtlsOutputFiles` writes, known before anything is generated. */
+export function mtlsFileNames(intermediate: boolean, pkcs12?: Pick<Pkcs12Choice, 'writePasswordFile'>): string[] {
+  const names = ['ca.crt', 'ca.key'];
+  if (intermediate) names.push('intermediate.crt', 'intermediate.key');
+  for (const role of ['server', 'client']) names.push(`${role}.crt`, `${role}.key`, `${role}-chain.crt`);
+  if (pkcs12) names.push('server.p12', 'client.p12');
+  if (pkcs12?.writePasswordFile) names.push(PKCS12_PASSWORD_FILE);
+  return names;
 }
 
 export async function mtlsOutputFiles(pair: MtlsPair, pkcs12?: Pkcs12Choice): Promise<OutputFile[]> {

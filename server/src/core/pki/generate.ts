@@ -50,6 +50,8 @@ export interface GenerateHooks {
   readonly now?: Date;
 }
 
+const KEY_CONCURRENCY = 2;
+
 /** Leaves and CAs start a few minutes in the past, so a peer whose clock lags still accepts them. */
 const BACKDATE_MS = 5 * 60 * 1000;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -63,24 +65,25 @@ export async function generateMtlsPair(options: MtlsOptions, hooks: GenerateHook
   let done = 0;
   const report = (message: string) => hooks.onProgress?.({ message, done, total });
 
-  // Keys are made concurrently (RSA 4096 takes seconds each, on the thread pool). A cancelled run
-  // stops waiting at once; keys still being made finish in the background and are dropped.
-  // Limitation: a WebCrypto key generation cannot be interrupted mid-call, so the CPU stays busy
-  // until the current keys are done, but nothing is returned or written.
+  // Keys are made two at a time on the thread pool (RSA 4096 takes seconds each): both cores busy,
+  // and half of libuv's four threads left for the file I/O of whoever hosts us (VS Code's extension
+  // host). A cancelled run stops waiting at once and starts no further key.
+  // Limitation: a WebCrypto key generation cannot be interrupted mid-call, so the keys in flight
+  // finish in the background and are dropped; nothing is returned or written.
   report(`Generating ${roles.length} ${algorithm.label} keys`);
-  const keys = await untilAborted(
-    Promise.all(
-      roles.map(async (role) => {
-        const pair = await generateKeyPair(algorithm);
-        done++;
-        if (!signal?.aborted) report(`Generated ${done} of ${roles.length} ${algorithm.label} keys`);
-        return [role, pair] as const;
-      }),
-    ),
-    signal,
-  );
+  const keyOf = new Map<Role, CryptoKeyPair>();
+  let next = 0;
+  const worker = async () => {
+    while (next < roles.length && !signal?.aborted) {
+      const role = roles[next++];
+      keyOf.set(role, await generateKeyPair(algorithm));
+      if (signal?.aborted) return;
+      done++;
+      report(`Generated ${done} of ${roles.length} ${algorithm.label} keys`);
+    }
+  };
+  await untilAborted(Promise.all(Array.from({ length: Math.min(KEY_CONCURRENCY, roles.length) }, worker)), signal);
   signal?.throwIfAborted();
-  const keyOf = new Map(keys);
 
   report('Signing certificates');
   const notBefore = new Date(Math.floor(((hooks.now ?? new Date()).getTime() - BACKDATE_MS) / 1000) * 1000);
@@ -99,7 +102,7 @@ export async function generateMtlsPair(options: MtlsOptions, hooks: GenerateHook
   const intermediate = options.intermediate
     ? await issue({
         role: 'intermediate',
-        subject: `${options.caCommonName} Intermediate`.slice(0, 64),
+        subject: [...`${options.caCommonName} Intermediate`].slice(0, 64).join(''),
         keys: keyOf.get('intermediate')!,
         algorithm,
         notBefore,

@@ -30,8 +30,8 @@ export interface Pkcs12Request {
 }
 
 /**
- * Passwords are printable ASCII: PKI.js passes password bytes to the MAC key derivation one byte
- * per BMP character, which matches OpenSSL and Java only for ASCII.
+ * Limitation: passwords are printable ASCII. PKI.js passes the password bytes to the MAC key
+ * derivation one byte per BMP character, which matches OpenSSL and Java only for ASCII.
  */
 export function checkPkcs12Password(password: string): string | undefined {
   if (password.length === 0) return 'The PKCS#12 password must not be empty';

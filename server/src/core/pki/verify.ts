@@ -72,9 +72,14 @@ function link(c: Candidate): ChainLink {
   };
 }
 
+/**
+ * Names and signature only: whether the parent may sign (CA flag, key usage, path length) is
+ * judged by issuerProblem, so the answer can say why a signer is refused. (OpenSSL's check_issued,
+ * behind X509Certificate.checkIssued, folds the key usage in and would only say "unknown authority".)
+ */
 function signedBy(child: Candidate, parent: Candidate): boolean {
   try {
-    return Boolean(child.node.checkIssued(parent.node)) && child.node.verify(parent.node.publicKey);
+    return child.node.issuer === parent.node.subject && child.node.verify(parent.node.publicKey);
   } catch {
     return false;
   }
@@ -109,6 +114,7 @@ function issuerProblem(issuer: Candidate, below: number): string | undefined {
   const decoded = decodeCertificate(issuer.der);
   if (!decoded.ok) return `${name(issuer)} does not parse`;
   if (!decoded.value.isCA) return `${name(issuer)} signed the chain but is not a CA (basicConstraints CA:FALSE or missing)`;
+  if (decoded.value.keyUsage.length > 0 && !decoded.value.keyUsage.includes('Certificate Sign')) return `${name(issuer)} signed the chain but its key usage does not allow signing certificates`;
   // pathLength counts the intermediates below this CA, not the leaf.
   if (decoded.value.pathLength !== undefined && below - 1 > decoded.value.pathLength) {
     return `${name(issuer)} allows ${decoded.value.pathLength} intermediate CA(s) below it (path length), the chain has ${below - 1}`;
@@ -182,7 +188,7 @@ export function verifyChain(leafPem: string, bundlePem: string, options: VerifyO
   const reason =
     firstProblem ??
     `no certificate in the bundle issued ${name(top)} (issuer ${top.node.issuer.split('\n').join(', ')}): signed by an unknown authority${
-      longest.length === 1 && intermediates.length === 0 && !top.node.checkIssued(top.node) ? '; the Secret holds no intermediate either' : ''
+      longest.length === 1 && intermediates.length === 0 && top.node.issuer !== top.node.subject ? '; the Secret holds no intermediate either' : ''
     }`;
   return { ok: false, reason, chain: longest.map(link), ...counts };
 }

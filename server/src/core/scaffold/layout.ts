@@ -1,6 +1,7 @@
 // The description of a zero-trust mTLS layout that `scaffoldMtls` turns into manifests: workloads
 // in their namespaces, who calls whom, and where the root CA comes from. The CLI builds one from
 // flags or reads it from a YAML file (same field names), the editor from its input boxes.
+import { parse as parseYaml } from 'yaml';
 import { DEFAULT_KEY_ALGORITHM, isKeyAlgorithm, KEY_ALGORITHMS, type KeyAlgorithm } from '../pki/algorithms';
 import { checkDnsName, checkIp, checkUri } from '../pki/options';
 import { dns1123Label, dns1123Subdomain } from '../rules/k8s';
@@ -101,6 +102,14 @@ function hoursOf(what: string, text: string, problems: string[]): number | undef
   return parsed.nanos / NANOS.hour;
 }
 
+/** The leaf lifetime as a user types it: a Go duration of whole hours, 1h to 2160h. */
+export function checkLeafDuration(text: string): string | undefined {
+  const problems: string[] = [];
+  const hours = hoursOf('The lifetime', text.trim(), problems);
+  if (problems.length > 0) return problems[0];
+  return hours! < MIN_HOURS || hours! > MAX_LEAF_HOURS ? `The lifetime must be between 1h and ${MAX_LEAF_HOURS}h (90 days)` : undefined;
+}
+
 function nameProblems(what: string, value: unknown, check: (v: string) => string[]): string[] {
   if (typeof value !== 'string' || value === '') return [`${what} must be a non-empty string`];
   return check(value).map((problem) => `${what} "${value}" ${problem}`);
@@ -115,9 +124,23 @@ function stringList(what: string, value: unknown, problems: string[]): string[] 
   return value as string[];
 }
 
+const LAYOUT_FIELDS = ['caSource', 'workloads', 'connections', 'prefix', 'trustNamespace', 'clusterDomain', 'keyAlgorithm', 'caDuration', 'leafDuration'];
+const WORKLOAD_FIELDS = ['name', 'namespace', 'dnsNames', 'ipAddresses', 'uris'];
+const CONNECTION_FIELDS = ['from', 'to'];
+
+/** A misspelt field would silently fall back to its default: name it instead. */
+function unknownFields(what: string, value: unknown, known: readonly string[]): string[] {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return [];
+  return Object.keys(value)
+    .filter((key) => !known.includes(key))
+    .map((key) => `${what}: unknown field "${key}" (known: ${known.join(', ')})`);
+}
+
 /** Checks a layout and fills in the defaults; all problems are returned together. */
 export function resolveLayout(input: LayoutInput): { readonly layout?: Layout; readonly problems: readonly string[] } {
-  const problems: string[] = [];
+  const problems: string[] = [...unknownFields('layout', input, LAYOUT_FIELDS)];
+  (Array.isArray(input.workloads) ? input.workloads : []).forEach((w, i) => problems.push(...unknownFields(`workloads[${i}]`, w, WORKLOAD_FIELDS)));
+  (Array.isArray(input.connections) ? input.connections : []).forEach((c, i) => problems.push(...unknownFields(`connections[${i}]`, c, CONNECTION_FIELDS)));
   const prefix = input.prefix ?? LAYOUT_DEFAULTS.prefix;
   problems.push(...nameProblems('prefix', prefix, dns1123Label));
   const trustNamespace = input.trustNamespace ?? LAYOUT_DEFAULTS.trustNamespace;
@@ -266,4 +289,22 @@ export function parseConnection(text: string): ConnectionInput | undefined {
 export function parseWorkloadId(text: string): WorkloadInput | undefined {
   const match = /^([^/\s]+)\/([^/\s]+)$/.exec(text.trim());
   return match ? { namespace: match[1], name: match[2] } : undefined;
+}
+
+/** A layout file's text (YAML or JSON) as a LayoutInput; throws with a one-line reason. */
+export function parseLayoutText(text: string): LayoutInput {
+  let value: unknown;
+  try {
+    value = parseYaml(text, { version: '1.1' });
+  } catch (error) {
+    throw new Error(`not YAML: ${(error as Error).message.split('\n')[0]}`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('expected a mapping with caSource and workloads');
+  const layout = value as Record<string, unknown>;
+  // `caSource: {selfSigned: {}}` reads better in YAML than `selfSigned: true`; accept both.
+  const caSource = layout.caSource as Record<string, unknown> | undefined;
+  if (caSource && typeof caSource === 'object' && 'selfSigned' in caSource && caSource.selfSigned !== false) {
+    return { ...(layout as LayoutInput), caSource: { selfSigned: true } };
+  }
+  return layout as LayoutInput;
 }

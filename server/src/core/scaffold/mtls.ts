@@ -79,12 +79,12 @@ function caSource(layout: Layout, names: Names): YamlObject[] {
     return [
       {
         comment: [
-          `The root of trust: your CA's key pair, as a kubernetes.io/tls Secret "${names.rootSecret}" in the`,
-          `"${layout.trustNamespace}" namespace (cert-manager's cluster resource namespace), created before this`,
-          `is applied, e.g. kubectl -n ${layout.trustNamespace} create secret tls ${names.rootSecret} --cert=ca.crt --key=ca.key`,
+          `The root of trust: your CA's key pair, as the kubernetes.io/tls Secret "${names.rootSecret}"`,
+          `in namespace "${layout.trustNamespace}" (cert-manager's cluster resource namespace). Create it first:`,
+          `  kubectl -n ${layout.trustNamespace} create secret tls ${names.rootSecret} --cert=ca.crt --key=ca.key`,
           'If that CA is itself an intermediate, put its chain up to the root in tls.crt: the root then',
           'reaches every issued Secret as ca.crt, and from there the Bundles.',
-          'It signs only the per-namespace intermediate CAs below; no workload uses it directly.',
+          'It signs only the per-namespace intermediate CAs; no workload uses it directly.',
         ].join('\n'),
         object: rootIssuer,
       },
@@ -234,6 +234,10 @@ function leafCertificates(layout: Layout, names: Names, workload: Workload): Yam
   return objects;
 }
 
+// Limitation: every Bundle holds the shared root (verifiers that need a self-signed anchor require
+// it), so a peer presenting leaf and intermediate chains to the root whatever its namespace; the
+// intermediates narrow trust only for peers presenting the leaf alone, or verifiers that anchor at
+// intermediates. Workloads should still authorize peers by their SANs.
 function bundle(layout: Layout, names: Names, namespace: string): YamlObject {
   const trusted = layout.trusts.get(namespace) ?? [];
   const sources = [
