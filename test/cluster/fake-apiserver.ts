@@ -109,6 +109,13 @@ function status(code: number, reason: string, message: string) {
 
 const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
+/**
+ * What a broken or malicious API server might send: a redirect to another host, a body that is not
+ * JSON, a body that never stops, a watch line that never ends, continue tokens that never stop (or
+ * repeat).
+ */
+export type HostileMode = 'redirect' | 'not-json' | 'huge' | 'endless-line' | 'endless-pages' | 'repeated-token';
+
 export class FakeApiServer {
   private readonly server: Server;
   private readonly sockets = new Set<Socket>();
@@ -128,6 +135,8 @@ export class FakeApiServer {
   onRequest?: (request: RecordedRequest) => void;
   /** Requests whose path matches never get an answer (until the client gives up). */
   hang?: RegExp;
+  /** Requests whose path matches get a hostile answer instead of a real one. */
+  hostile?: { readonly path: RegExp; readonly mode: HostileMode };
   port = 0;
 
   constructor(private readonly options: FakeApiServerOptions) {
@@ -273,6 +282,35 @@ export class FakeApiServer {
     return undefined;
   }
 
+  private hostileAnswer(mode: HostileMode, res: ServerResponse): void {
+    switch (mode) {
+      case 'redirect':
+        // Never followed: the address is not even resolvable here.
+        res.writeHead(302, { Location: 'https://metadata.invalid/computeMetadata/v1/?recursive=true' });
+        return void res.end();
+      case 'not-json':
+        res.writeHead(200, { 'Content-Type': 'text/html' });
+        return void res.end('<html><body>502 Bad Gateway</body></html>');
+      case 'endless-pages':
+        return this.reply(res, 200, { kind: 'List', apiVersion: 'v1', metadata: { continue: `token-${Math.random()}`, resourceVersion: '1' }, items: [] });
+      case 'repeated-token':
+        return this.reply(res, 200, { kind: 'List', apiVersion: 'v1', metadata: { continue: 'the-same-token', resourceVersion: '1' }, items: [] });
+      case 'huge':
+      case 'endless-line': {
+        // A body (or one watch line) that never ends: written until the client hangs up.
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        const chunk = mode === 'huge' ? `{"items":[${'{"a":1},'.repeat(8192)}` : 'x'.repeat(64 * 1024);
+        const pump = () => {
+          while (!res.destroyed && res.write(mode === 'huge' ? chunk.replace('{"items":[', '') : chunk));
+          if (!res.destroyed) res.once('drain', pump);
+        };
+        res.write(mode === 'huge' ? '{"items":[' : '');
+        res.on('close', () => res.removeAllListeners('drain'));
+        return pump();
+      }
+    }
+  }
+
   private reply(res: ServerResponse, code: number, body: unknown, headers: Record<string, string> = {}): void {
     const text = JSON.stringify(body);
     res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), ...headers });
@@ -352,6 +390,10 @@ export class FakeApiServer {
     if (this.hang?.test(url.pathname)) {
       note(0);
       return;
+    }
+    if (this.hostile?.path.test(url.pathname)) {
+      note(200);
+      return this.hostileAnswer(this.hostile.mode, res);
     }
     const delay = this.delays.find((d) => d.count > 0 && d.path.test(url.pathname));
     if (delay) {

@@ -22,6 +22,9 @@ export interface ClientOptions {
   readonly retryMaxMs?: number;
   /** `limit` of each list page. */
   readonly pageSize?: number;
+  readonly maxResponseBytes?: number;
+  readonly maxWatchLineBytes?: number;
+  readonly maxPages?: number;
   readonly log?: (message: string) => void;
 }
 
@@ -46,7 +49,19 @@ export interface WatchOptions {
   readonly onOpen?: () => void;
 }
 
-const DEFAULTS = { requestTimeoutMs: 15_000, attempts: 4, retryBaseMs: 250, retryMaxMs: 8_000, pageSize: 500 };
+const DEFAULTS = {
+  requestTimeoutMs: 15_000,
+  attempts: 4,
+  retryBaseMs: 250,
+  retryMaxMs: 8_000,
+  pageSize: 500,
+  /** A list page (500 objects) is a few MB at most; anything this large is refused, not buffered. */
+  maxResponseBytes: 64 * 1024 * 1024,
+  /** One watch event is one object; a line this long without an end is refused. */
+  maxWatchLineBytes: 16 * 1024 * 1024,
+  /** 500 objects a page: a million objects. A server that keeps sending continue tokens is cut off. */
+  maxPages: 2_000,
+};
 
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -87,14 +102,31 @@ interface Opened {
   readonly tokenExpired: boolean;
 }
 
-function readBody(response: IncomingMessage): Promise<string> {
+function readBody(response: IncomingMessage, limit = Infinity): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    response.on('data', (chunk: Buffer) => chunks.push(chunk));
+    let size = 0;
+    response.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        // Settle first: destroying the response emits 'aborted', which must not win.
+        reject(new ClusterFault('bad-response', `the answer is larger than ${Math.round(limit / 2 ** 20)} MiB; refused rather than held in memory`));
+        response.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
     response.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     response.on('error', reject);
     response.on('aborted', () => reject(new ClusterFault('unreachable', 'the response was cut off')));
   });
+}
+
+/** Redirects are never followed: a credential-bearing request must not go to another host. */
+function redirectFault(what: string, response: IncomingMessage): ClusterFault {
+  response.resume();
+  const location = response.headers.location ? ` to ${String(response.headers.location).replace(/[?#].*$/, '')}` : '';
+  return new ClusterFault('bad-response', `${what}: the API server answered with a redirect${location} (${response.statusCode}); redirects are not followed`, response.statusCode);
 }
 
 export class KubeClient {
@@ -170,11 +202,12 @@ export class KubeClient {
         response.setTimeout(requestTimeoutMs, () => response.destroy(new ClusterFault('timeout', `${this.server} stopped sending the response for ${Math.round(requestTimeoutMs / 1000)} s`)));
         let text: string;
         try {
-          text = await readBody(response);
+          text = await readBody(response, this.options.maxResponseBytes);
         } catch (error) {
           throw faultFromError(error, this.server);
         }
         const status = response.statusCode ?? 0;
+        if (status >= 300 && status < 400) throw redirectFault(what, response);
         if (status < 200 || status >= 300) {
           const retryAfter = Number(response.headers['retry-after']);
           throw faultFromStatus(status, text, what, Number.isFinite(retryAfter) ? retryAfter : undefined, tokenExpired);
@@ -208,8 +241,12 @@ export class KubeClient {
       let token: string | undefined;
       let resourceVersion = '';
       let pages = 0;
+      const seen = new Set<string>();
       try {
         do {
+          if (pages >= this.options.maxPages) {
+            throw new ClusterFault('bad-response', `${what}: the API server kept sending continue tokens past ${this.options.maxPages} pages; the list was cut off`);
+          }
           const page = await this.request<{ items?: KubeObject[]; metadata?: { continue?: string; resourceVersion?: string } }>('GET', path, what, {
             query: { limit: String(this.options.pageSize), continue: token, fieldSelector: type.fieldSelector },
             reviver: this.reviverFor(type),
@@ -219,6 +256,8 @@ export class KubeClient {
           pages++;
           for (const item of page.items) items.push(item);
           token = page.metadata?.continue || undefined;
+          if (token && seen.has(token)) throw new ClusterFault('bad-response', `${what}: the API server sent the same continue token twice; the list was cut off`);
+          if (token) seen.add(token);
           resourceVersion = page.metadata?.resourceVersion ?? resourceVersion;
         } while (token);
         return { items, resourceVersion, pages };
@@ -253,8 +292,9 @@ export class KubeClient {
     };
     const { response, tokenExpired } = await this.open('GET', path, query, undefined, this.options.requestTimeoutMs, options.signal);
     const status = response.statusCode ?? 0;
+    if (status >= 300 && status < 400) throw redirectFault(what, response);
     if (status !== 200) {
-      const text = await readBody(response).catch(() => '');
+      const text = await readBody(response, this.options.maxResponseBytes).catch(() => '');
       const fault = faultFromStatus(status, text, what, undefined, tokenExpired);
       throw fault.kind === 'not-found' ? new ClusterFault('missing', `${type.qualified} is not served`, 404) : fault;
     }
@@ -275,6 +315,10 @@ export class KubeClient {
       response.setEncoding('utf8');
       response.on('data', (chunk: string) => {
         buffer += chunk;
+        if (buffer.length > this.options.maxWatchLineBytes && buffer.indexOf('\n') === -1) {
+          finish(new ClusterFault('bad-response', `${what}: an event longer than ${Math.round(this.options.maxWatchLineBytes / 2 ** 20)} MiB; the stream was closed`));
+          return;
+        }
         let newline: number;
         while (!done && (newline = buffer.indexOf('\n')) >= 0) {
           const line = buffer.slice(0, newline).trim();
