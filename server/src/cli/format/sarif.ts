@@ -2,7 +2,7 @@
 import { relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Severity } from '../../core/findings';
-import { RULES, ruleById } from '../../core/rules/registry';
+import { RULES } from '../../core/rules/registry';
 import { VERSION } from '../../core/version';
 import type { FileResult } from '../lint';
 
@@ -76,6 +76,5 @@ export function formatSarif(results: readonly FileResult[]): string {
       },
     ],
   };
-  void ruleById;
   return JSON.stringify(sarif, null, 2) + '\n';
 }
