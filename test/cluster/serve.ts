@@ -1,4 +1,4 @@
-// The fake API server as a process of its own, for the real-VS-Code suite (test/e2e/cluster.mjs):
+// The fake API server as a process of its own, for the real-VS-Code suite (test/e2e/lib/fake-apiserver.mjs):
 // starts it with the fixture cluster on 127.0.0.1, writes a kubeconfig for it, and prints one JSON
 // line with where things are and what openssl says the answers are. Stops (removing every key and
 // kubeconfig it wrote) on SIGTERM, SIGINT, or when its parent's stdin closes.

@@ -1,12 +1,16 @@
 // UI tests: the .vsix installed into code-server, the workbench in headless Debian Chromium.
 // Opens a broken Certificate and checks what a person sees: the squiggle under the bad value, the
 // finding with its rule id in the Problems panel, the hover, and the squiggle going away after a
-// fix typed into the editor. Screenshots go to test-output/e2e/.
+// fix typed into the editor; then, in the same workbench, certificates inside manifests
+// (test/e2e/ui-certificates.mjs) and the live cluster views reading the fake API server
+// (test/e2e/ui-cluster.mjs). Screenshots go to test-output/e2e/.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { copyWorkspace, installVsix, launchBrowser, log, makeRunDir, Scope, startCodeServer } from './lib/harness.mjs';
+import { clusterSettings } from './lib/fake-apiserver.mjs';
+import { copyWorkspace, installVsix, launchBrowser, log, makeRunDir, Scope, stageOutput, startCodeServer } from './lib/harness.mjs';
 import { paths } from './lib/paths.mjs';
 import { checkCertificateFaces } from './ui-certificates.mjs';
+import { checkClusterViews } from './ui-cluster.mjs';
 
 const FILE = 'broken-certificate.yaml';
 
@@ -67,29 +71,44 @@ async function waitFor(predicate, timeoutMs, intervalMs = 250) {
   }
 }
 
-/** @returns {Promise<{ name: string, passes: number, failures: number, blocked: string[] }>} */
-export async function runUiTests({ vsix }) {
+/**
+ * @param {{ vsix: string, fixtures: { workspace: string, facts: string }, ready: object, live?: boolean }} options
+ *   `ready`: the fake API server's ready line (test/e2e/lib/fake-apiserver.mjs).
+ * @returns {Promise<{ name: string, passes: number, failures: number, blocked: string[] }>}
+ */
+export async function runUiTests({ vsix, fixtures, ready, live = true }) {
   const name = 'ui';
   const scope = new Scope();
+  const out = stageOutput(scope, { live });
   let passes = 0;
   let failures = 0;
   const check = (what, ok, detail = '') => {
     if (ok) passes++;
     else failures++;
-    console.log(`  ${ok ? '✔' : '✘'} ${what}${ok || !detail ? '' : `: ${detail}`}`);
+    out.line(`  ${ok ? '✔' : '✘'} ${what}${ok || !detail ? '' : `: ${detail}`}`);
     return ok;
   };
   let blocked = [];
   let page;
+  let loaded = false;
   try {
     const runDir = makeRunDir(scope, name);
-    const workspace = copyWorkspace(runDir);
+    const workspace = copyWorkspace(runDir, fixtures);
     const text = readFileSync(join(workspace, FILE), 'utf8');
     const durationLine = text.split('\n').findIndex((l) => l.includes('duration: 30m')) + 1;
     const durationColumn = text.split('\n')[durationLine - 1].indexOf('30m') + 1;
-    installVsix(runDir, vsix);
+    await installVsix(scope, runDir, vsix);
     const server = await startCodeServer(scope, runDir, {
-      settings: { 'workbench.colorTheme': 'Default Dark Modern', 'editor.hover.delay': 200, 'editor.hover.above': false, 'editor.minimap.enabled': false, 'window.commandCenter': false },
+      settings: {
+        'workbench.colorTheme': 'Default Dark Modern',
+        'editor.hover.delay': 200,
+        'editor.hover.above': false,
+        'editor.minimap.enabled': false,
+        'window.commandCenter': false,
+        // The cluster views (checked last) read the fake API server with a client certificate; they
+        // read nothing until they are first shown.
+        ...clusterSettings(ready, ready.kubeconfig),
+      },
     });
     const browser = await launchBrowser(scope, runDir, { viewport: { width: 1280, height: 800 } });
     page = browser.page;
@@ -98,6 +117,7 @@ export async function runUiTests({ vsix }) {
     await page.goto(`http://${server.authority}/?folder=${encodeURIComponent(workspace)}`);
     await page.waitForSelector('.monaco-workbench', { timeout: 90_000 });
     await page.waitForSelector('.explorer-folders-view .monaco-list-row', { timeout: 60_000 });
+    loaded = true;
     log(`${name}: workbench loaded`);
 
     // The browser reaches nothing but loopback: a request to another host (a reserved .invalid
@@ -174,7 +194,19 @@ export async function runUiTests({ vsix }) {
   } catch (error) {
     check('UI test ran to the end', false, error?.message ?? String(error));
     if (page) await page.screenshot({ path: join(paths.output, 'ui-error.png') }).catch(() => undefined);
+  }
+  // 6. The live cluster views (test/e2e/ui-cluster.mjs), in the same workbench, at the size their
+  // screenshots always had; they run even when a check above failed.
+  try {
+    if (!loaded) throw new Error('the workbench did not load');
+    await page.keyboard.press('Escape');
+    await page.setViewportSize({ width: 1400, height: 860 });
+    await checkClusterViews({ page, ready, check });
+  } catch (error) {
+    check('cluster UI test ran to the end', false, error?.message ?? String(error));
+    if (page) await page.screenshot({ path: join(paths.output, 'cluster-error.png') }).catch(() => undefined);
   } finally {
+    out.flush();
     await scope.close();
   }
   log(`${name}: ${passes} passed, ${failures} failed; screenshots in ${paths.output}`);

@@ -44,7 +44,10 @@ describe('Live cluster views, against the fake API server', function () {
   it('authenticates through the kubeconfig exec plugin (it ran)', async () => {
     const exec = vscode.workspace.getConfiguration('trustwright-e2e').get<{ exec: { marker: string } }>('cluster')!.exec;
     await vscode.commands.executeCommand('trustwright.cluster.refresh');
+    // The views may become visible (and start reading) only after `before` returned, when the
+    // extension was already active; refresh then starts the session without waiting for it.
     const { existsSync } = await import('node:fs');
+    for (let i = 0; i < 100 && !existsSync(exec.marker); i++) await sleep(100);
     assert.ok(existsSync(exec.marker), 'the exec credential plugin ran');
   });
 

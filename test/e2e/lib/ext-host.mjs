@@ -4,19 +4,20 @@
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import util from 'node:util';
-import { copyWorkspace, installVsix, launchBrowser, log, makeRunDir, Scope, startCodeServer } from './harness.mjs';
+import { copyWorkspace, installVsix, launchBrowser, log, makeRunDir, Scope, stageOutput, startCodeServer } from './harness.mjs';
 import { paths } from './paths.mjs';
 
 const RESULT_MARKER = 'TRUSTWRIGHT_E2E_RESULT';
 const REPORT_MARKER = '[trustwright-e2e] ';
 
 /**
- * @param {{ name: string, vsix: string, testsEntry: string, trust?: false | 'untrusted', settings?: (workspace: string) => object,
- *   developmentPath?: string, timeoutSeconds?: number }} options
+ * @param {{ name: string, vsix: string, fixtures: { workspace: string, facts: string }, testsEntry: string, trust?: false | 'untrusted',
+ *   settings?: (workspace: string) => object, developmentPath?: string, timeoutSeconds?: number, live?: boolean }} options
  * @returns {Promise<{ name: string, exitCode: number, passes: number, failures: number, pending: number, blocked: string[] }>}
  */
-export async function runExtensionHostSuite({ name, vsix, testsEntry, trust = false, settings = () => ({}), developmentPath, timeoutSeconds = 240 }) {
+export async function runExtensionHostSuite({ name, vsix, fixtures, testsEntry, trust = false, settings = () => ({}), developmentPath, timeoutSeconds = 240, live = true }) {
   const scope = new Scope();
+  const out = stageOutput(scope, { live });
   let failed = true;
   try {
     const runDir = makeRunDir(scope, name);
@@ -26,8 +27,8 @@ export async function runExtensionHostSuite({ name, vsix, testsEntry, trust = fa
       mkdirSync(logs, { recursive: true });
       if (existsSync(join(runDir, 'code-server.log'))) copyFileSync(join(runDir, 'code-server.log'), join(logs, `${name}-code-server.log`));
     });
-    const workspace = copyWorkspace(runDir);
-    installVsix(runDir, vsix);
+    const workspace = copyWorkspace(runDir, fixtures);
+    await installVsix(scope, runDir, vsix);
     const server = await startCodeServer(scope, runDir, { trust, settings: settings(workspace) });
     const { page, blocked } = await launchBrowser(scope, runDir);
 
@@ -41,6 +42,7 @@ export async function runExtensionHostSuite({ name, vsix, testsEntry, trust = fa
     const url = `http://${server.authority}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
 
     let stats;
+    let testsStarted = false;
     const noteResult = (text) => {
       const at = text.indexOf(RESULT_MARKER);
       if (at >= 0) stats ??= JSON.parse(text.slice(at + RESULT_MARKER.length).trim());
@@ -56,14 +58,18 @@ export async function runExtensionHostSuite({ name, vsix, testsEntry, trust = fa
       void page.exposeFunction('codeAutomationLog', (type, args) => {
         const text = util.format(...args);
         noteResult(text);
-        if (text.startsWith(REPORT_MARKER)) console.log(`  ${text.slice(REPORT_MARKER.length).replace(/\n/g, '\n  ')}`);
-        else if (verbose) console.log(`  [workbench ${type}] ${text}`);
+        if (text.startsWith(REPORT_MARKER) && !testsStarted) {
+          testsStarted = true;
+          log(`${name}: tests started`);
+        }
+        if (text.startsWith(REPORT_MARKER)) out.line(`  ${text.slice(REPORT_MARKER.length).replace(/\n/g, '\n  ')}`);
+        else if (verbose) out.line(`  [workbench ${type}] ${text}`);
       });
       void page.exposeFunction('codeAutomationExit', (code) => {
         clearTimeout(timer);
         resolve(code);
       });
-      if (verbose) page.on('console', (message) => console.log(`  [browser] ${message.text()}`));
+      if (verbose) page.on('console', (message) => out.line(`  [browser] ${message.text()}`));
       page.on('pageerror', (error) => log(`${name}: page error: ${error.message}`));
       page.goto(url).catch((error) => {
         log(`${name}: cannot open the workbench: ${error.message}`);
@@ -74,6 +80,7 @@ export async function runExtensionHostSuite({ name, vsix, testsEntry, trust = fa
     stats ??= { passes: 0, failures: 1, pending: 0 };
     if (exitCode !== 0 && stats.failures === 0) stats.failures = 1;
     failed = exitCode !== 0;
+    out.flush();
     log(`${name}: extension host exit code ${exitCode} (${stats.passes} passed, ${stats.failures} failed)`);
     if (blocked.length > 0) log(`${name}: blocked ${blocked.length} non-loopback request(s): ${[...new Set(blocked)].join(', ')}`);
     return { name, exitCode, ...stats, blocked };

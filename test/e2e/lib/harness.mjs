@@ -1,8 +1,9 @@
 // The pieces every e2e stage shares: cleanup that also runs on a signal, a throwaway run folder,
-// code-server (VS Code's server + workbench, on 127.0.0.1 only) and headless Chromium that can
-// reach nothing but loopback.
-import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// child processes that never block the event loop (stages run side by side), code-server (VS Code's
+// server + workbench, on 127.0.0.1 only) and headless Chromium that can reach nothing but loopback.
+import { spawn } from 'node:child_process';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { paths } from './paths.mjs';
@@ -10,6 +11,26 @@ import { paths } from './paths.mjs';
 const started = Date.now();
 export function log(message) {
   console.log(`[e2e ${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s] ${message}`);
+}
+
+/**
+ * Where a stage prints its report (mocha's lines, the UI checks). With `live` it prints at once;
+ * otherwise (stages running side by side) it keeps the lines and prints them as one block when the
+ * stage ends, so two reports never interleave. `scope` flushes it even when a signal ends the run.
+ */
+export function stageOutput(scope, { live }) {
+  const lines = [];
+  const flush = () => {
+    if (lines.length > 0) console.log(lines.splice(0).join('\n'));
+  };
+  scope.add(flush);
+  return {
+    line(text) {
+      if (live) console.log(text);
+      else lines.push(text);
+    },
+    flush,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -60,10 +81,61 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
 }
 
 // ---------------------------------------------------------------------------------------------
-/** A throwaway folder under .vscode-test/tmp/ holding everything one stage writes. */
+/**
+ * Runs a program to its end without blocking the event loop. While it runs, closing `scope` (a
+ * signal) kills it; after `timeout` ms it is killed too. Resolves with its status and output.
+ */
+export function runProcess(scope, command, args, { cwd, env, timeout = 120_000 } = {}) {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    let exited = false;
+    // Only while it runs: once it has exited its process group id may belong to someone else.
+    const kill = () => {
+      if (exited || child.pid === undefined) return;
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {}
+    };
+    const timer = setTimeout(kill, timeout);
+    scope.add(kill);
+    child.once('exit', () => (exited = true));
+    child.once('error', (error) => {
+      exited = true;
+      clearTimeout(timer);
+      resolve({ status: null, error, stdout, stderr });
+    });
+    child.once('close', (status, signal) => {
+      exited = true;
+      clearTimeout(timer);
+      resolve({ status, signal, error: signal ? new Error(`killed by ${signal}`) : undefined, stdout, stderr });
+    });
+  });
+}
+
+/**
+ * Where run folders go. Chromium and the extension host bind Unix sockets under TMPDIR, and a socket
+ * path may be at most 107 bytes; a clone at a long path (CI clones to /check/work/main) pushed
+ * `.vscode-test/tmp/<stage>-XXXXXX/tmp/org.chromium.Chromium.XXXXXX/SingletonSocket` past that.
+ * So run folders live in one short folder under the system temp folder, made once per run.
+ */
+let runRoot;
+function runFolderRoot() {
+  if (runRoot) return runRoot;
+  const base = tmpdir().length <= 24 ? tmpdir() : '/tmp';
+  runRoot = mkdtempSync(join(base, 'tw-e2e-'));
+  process.once('exit', () => {
+    if (!process.env.TRUSTWRIGHT_E2E_KEEP_TMP) rmSync(runRoot, { recursive: true, force: true });
+  });
+  return runRoot;
+}
+
+/** A throwaway folder (in a short folder under the system temp folder) holding everything one stage writes. */
 export function makeRunDir(scope, name) {
-  mkdirSync(paths.tmp, { recursive: true });
-  const dir = mkdtempSync(join(paths.tmp, `${name}-`));
+  const dir = mkdtempSync(join(runFolderRoot(), `${name}-`));
   scope.add(() => {
     if (process.env.TRUSTWRIGHT_E2E_KEEP_TMP) log(`kept ${dir}`);
     else rmSync(dir, { recursive: true, force: true });
@@ -72,29 +144,38 @@ export function makeRunDir(scope, name) {
 }
 
 /**
- * A writable copy of the fixture workspace (tests change settings and edit files in it), plus the
- * certificate fixture openssl makes for this run (test/e2e/lib/generate-certificates.ts), written
- * before code-server starts so the language server's start-up scan indexes it. openssl's reading of
- * those certificates goes beside the workspace, in `generated-certificates.json`.
+ * The fixture workspace of this run, made once before any stage starts: test/e2e/workspace/ plus
+ * the certificate fixture openssl makes for this run (test/e2e/lib/generate-certificates.ts), and
+ * openssl's reading of it in `generated-certificates.json` beside the workspace (not in it).
+ * openssl's scratch folder (and every key in it) is under the run folder, removed with it even on a
+ * signal; the generator removes it before it exits.
  */
-export function copyWorkspace(runDir) {
-  const workspace = join(runDir, 'workspace');
+export async function prepareFixtures(scope) {
+  const dir = makeRunDir(scope, 'fixtures');
+  const workspace = join(dir, 'workspace');
+  const facts = join(dir, 'generated-certificates.json');
   cpSync(paths.workspaceFixtures, workspace, { recursive: true });
-  generateCertificates(runDir, workspace);
-  return workspace;
-}
-
-/** openssl's scratch folder (and every key in it) lives in the run folder, removed with it even on a signal. */
-function generateCertificates(runDir, workspace) {
-  const pki = join(runDir, 'pki');
+  const pki = join(dir, 'pki');
   mkdirSync(pki, { recursive: true });
-  const result = spawnSync(process.execPath, ['--import', 'tsx', paths.certificateGenerator, workspace, join(runDir, 'generated-certificates.json')], {
+  const result = await runProcess(scope, process.execPath, ['--import', 'tsx', paths.certificateGenerator, workspace, facts], {
     cwd: paths.repo,
     env: { ...process.env, TMPDIR: pki },
-    encoding: 'utf8',
     timeout: 60_000,
   });
   if (result.status !== 0) throw new Error(`generating the certificate fixtures failed (${result.status ?? result.error}):\n${result.stdout}\n${result.stderr}`);
+  return { workspace, facts };
+}
+
+/**
+ * A writable copy of the run's fixture workspace for one stage (tests change settings and edit
+ * files in it), with `generated-certificates.json` beside it. Made before code-server starts, so
+ * the language server's start-up scan indexes the generated Bundle.
+ */
+export function copyWorkspace(runDir, fixtures) {
+  const workspace = join(runDir, 'workspace');
+  cpSync(fixtures.workspace, workspace, { recursive: true });
+  copyFileSync(fixtures.facts, join(runDir, 'generated-certificates.json'));
+  return workspace;
 }
 
 // Settings that keep VS Code offline, quiet and deterministic.
@@ -137,13 +218,14 @@ function codeServerEnv(runDir) {
 }
 
 /** `code-server --install-extension FILE.vsix` into the run's own extensions folder. */
-export function installVsix(runDir, vsix) {
+export async function installVsix(scope, runDir, vsix) {
   const extensionsDir = join(runDir, 'extensions');
   mkdirSync(extensionsDir, { recursive: true });
-  const result = spawnSync(
+  const result = await runProcess(
+    scope,
     paths.node24,
     [paths.codeServerEntry, '--user-data-dir', join(runDir, 'user-data'), '--extensions-dir', extensionsDir, '--force', '--install-extension', vsix],
-    { env: codeServerEnv(runDir), encoding: 'utf8', timeout: 120_000 },
+    { env: codeServerEnv(runDir), timeout: 120_000 },
   );
   if (result.status !== 0) throw new Error(`installing ${vsix} failed (${result.status ?? result.error}):\n${result.stdout}\n${result.stderr}`);
   return extensionsDir;

@@ -32,8 +32,6 @@ export const paths = {
   redHatStubOut: join(root, 'redhat-yaml-stub'),
   /** esbuild output of test/e2e/ext (the extension host loads JS). */
   extTestsOut: join(root, 'ext-tests'),
-  /** Throwaway per-run folders (user data, extensions, TMPDIR, workspace copies). */
-  tmp: join(root, 'tmp'),
   repo,
   workspaceFixtures: join(repo, 'test', 'e2e', 'workspace'),
   /** Writes the openssl-made certificate fixture into a workspace copy (run with tsx). */
