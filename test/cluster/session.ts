@@ -1,6 +1,8 @@
 // Helpers for tests that read the fake cluster through the engine: short backoffs and timeouts so
 // fault cases finish in milliseconds, and a log that tests search (and check for secrets).
+import assert from 'node:assert/strict';
 import { KubeClient, type ClientOptions } from '../../server/src/core/cluster/client';
+import { ClusterFault } from '../../server/src/core/cluster/faults';
 import { chooseContext, loadKubeconfig } from '../../server/src/core/cluster/kubeconfig';
 import { ClusterSession, type SessionOptions } from '../../server/src/core/cluster/session';
 
@@ -31,4 +33,15 @@ export async function eventually(check: () => boolean, what: string, timeoutMs =
     if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/** The ClusterFault `promise` rejects with; fails the test when it resolves or throws anything else. */
+export async function fault(promise: Promise<unknown>): Promise<ClusterFault> {
+  try {
+    await promise;
+  } catch (error) {
+    assert.ok(error instanceof ClusterFault, `a ClusterFault, got ${error}`);
+    return error;
+  }
+  assert.fail('expected a fault');
 }

@@ -4,20 +4,9 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { RESOURCES } from '../../../server/src/core/cluster/resources';
-import { ClusterFault } from '../../../server/src/core/cluster/faults';
 import { startFakeCluster, TOKEN, type FakeCluster } from '../../cluster/harness';
 import { manyCertificates } from '../../cluster/fixture-cluster';
-import { clientFor } from '../../cluster/session';
-
-async function fault(promise: Promise<unknown>): Promise<ClusterFault> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof ClusterFault, `a ClusterFault, got ${error}`);
-    return error;
-  }
-  assert.fail('expected a fault');
-}
+import { clientFor, fault } from '../../cluster/session';
 
 /** A loopback port with nothing listening on it. */
 async function closedPort(): Promise<number> {

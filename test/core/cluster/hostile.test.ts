@@ -3,19 +3,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { RESOURCES } from '../../../server/src/core/cluster/resources';
-import { ClusterFault } from '../../../server/src/core/cluster/faults';
 import { startFakeCluster, type FakeCluster } from '../../cluster/harness';
-import { clientFor } from '../../cluster/session';
-
-async function fault(promise: Promise<unknown>): Promise<ClusterFault> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof ClusterFault, `a ClusterFault, got ${error}`);
-    return error;
-  }
-  assert.fail('expected a fault');
-}
+import { clientFor, fault } from '../../cluster/session';
 
 describe('KubeClient against a hostile API server', () => {
   let fake: FakeCluster;

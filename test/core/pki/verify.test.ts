@@ -9,7 +9,7 @@ const DAY = 86400_000;
 
 describe('verifyChain (openssl verify is the oracle)', () => {
   const w = new Workshop();
-  let root: Made, intermediate: Made, other: Made, leaf: Made, expired: Made, direct: Made, notYet: Made, leafOfLeaf: Made, expiredIntermediate: Made, underExpired: Made, clientOnly: Made;
+  let root: Made, noCertSign: Made, noBasicConstraints: Made, underNoCertSign: Made, underNoBasicConstraints: Made, bare: Made, underBare: Made, intermediate: Made, other: Made, leaf: Made, expired: Made, direct: Made, notYet: Made, leafOfLeaf: Made, expiredIntermediate: Made, underExpired: Made, clientOnly: Made;
 
   before(() => {
     const now = Date.now();
@@ -25,6 +25,13 @@ describe('verifyChain (openssl verify is the oracle)', () => {
     expiredIntermediate = w.signed('expired-intermediate', root, { cn: 'Old Intermediate', extensions: 'ca', start: new Date(now - 400 * DAY), end: new Date(now - DAY) });
     underExpired = w.signed('under-expired', expiredIntermediate, { cn: 'orphan.apps.svc', start: new Date(now - 10 * DAY), end: new Date(now + 10 * DAY) });
     clientOnly = clientCertificate(w, root);
+    // Roots that are not quite CAs, signing a leaf directly (no intermediate below them).
+    noCertSign = rootWith(w, 'no-cert-sign', 'basicConstraints = critical, CA:TRUE\nkeyUsage = critical, digitalSignature, cRLSign\n');
+    noBasicConstraints = rootWith(w, 'no-basic-constraints', 'keyUsage = critical, keyCertSign, cRLSign\n');
+    underNoCertSign = w.signed('under-no-cert-sign', noCertSign, { cn: 'a.apps.svc' });
+    underNoBasicConstraints = w.signed('under-no-basic-constraints', noBasicConstraints, { cn: 'b.apps.svc' });
+    bare = rootWith(w, 'bare', 'subjectAltName = DNS:bare.example\n');
+    underBare = w.signed('under-bare', bare, { cn: 'c.apps.svc' });
   });
   after(() => w.dispose());
 
@@ -40,6 +47,9 @@ describe('verifyChain (openssl verify is the oracle)', () => {
     { name: 'expired intermediate', chain: () => underExpired.pem + expiredIntermediate.pem, bundle: () => root.pem, ok: false, reason: /intermediate CN=Old Intermediate expired/ },
     { name: 'client-only certificate offered by a server', chain: () => clientOnly.pem, bundle: () => root.pem, ok: false, reason: /not valid for server authentication/ },
     { name: 'only the intermediate in the bundle (partial chain, as Go accepts)', chain: () => leaf.pem + intermediate.pem, bundle: () => intermediate.pem, ok: true, reason: /to CN=Test Intermediate/, partialChain: true },
+    { name: 'a root whose key usage does not allow signing certificates', chain: () => underNoCertSign.pem, bundle: () => noCertSign.pem, ok: false, reason: /key usage does not allow signing certificates/ },
+    { name: 'a root with key usage keyCertSign but no basic constraints', chain: () => underNoBasicConstraints.pem, bundle: () => noBasicConstraints.pem, ok: true, reason: /chains to CN=no-basic-constraints/ },
+    { name: 'a root with neither basic constraints nor key usage', chain: () => underBare.pem, bundle: () => bare.pem, ok: false, reason: /is not a CA/ },
     { name: 'an empty bundle', chain: () => leaf.pem + intermediate.pem, bundle: () => '', ok: false, reason: /holds no certificate/ },
   ];
 
@@ -87,4 +97,15 @@ function clientCertificate(w: Workshop, issuer: Made): Made {
   w.openssl(['x509', '-req', '-in', 'client-only.csr', '-CA', issuer.path, '-CAkey', issuer.keyPath, '-set_serial', '4242', '-days', '30', '-extfile', 'client.ext', '-out', 'client-only.pem']);
   const path = join(w.dir, 'client-only.pem');
   return { pem: readFileSync(path, 'utf8'), path, keyPath: join(w.dir, 'client-only.key') };
+}
+
+/** A self-signed root with exactly the extensions in `extensions` (openssl config lines). */
+function rootWith(w: Workshop, name: string, extensions: string): Made {
+  const { writeFileSync, readFileSync } = require('node:fs') as typeof import('node:fs');
+  const { join } = require('node:path') as typeof import('node:path');
+  writeFileSync(join(w.dir, `${name}.cnf`), `[req]\ndistinguished_name = dn\nprompt = no\n[dn]\nCN = ${name}\n[v3]\nsubjectKeyIdentifier = hash\n${extensions}`);
+  w.openssl(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', `${name}.key`]);
+  w.openssl(['req', '-x509', '-new', '-config', `${name}.cnf`, '-extensions', 'v3', '-key', `${name}.key`, '-days', '30', '-out', `${name}.pem`]);
+  const path = join(w.dir, `${name}.pem`);
+  return { pem: readFileSync(path, 'utf8'), path, keyPath: join(w.dir, `${name}.key`) };
 }

@@ -361,8 +361,13 @@ const EKU_NAMES: Readonly<Record<string, string>> = {
   '2.5.29.37.0': 'Any Extended Key Usage',
 };
 
+/** The name OpenSSL prints for an extended key usage, or the OID itself. */
+export function extendedKeyUsageName(oid: string): string {
+  return EKU_NAMES[oid] ?? oid;
+}
+
 function extendedKeyUsageNames(extension: x509.ExtendedKeyUsageExtension | null): string[] {
-  return Array.from(extension?.usages ?? [], (oid) => EKU_NAMES[String(oid)] ?? String(oid));
+  return Array.from(extension?.usages ?? [], (oid) => extendedKeyUsageName(String(oid)));
 }
 
 function nameConstraintsOf(cert: x509.X509Certificate): CertificateInfo['nameConstraints'] {

@@ -116,35 +116,38 @@ export async function generateMtlsPair(options: MtlsOptions, hooks: GenerateHook
   const signerKey = keyOf.get(intermediate ? 'intermediate' : 'ca')!.privateKey;
 
   const { dns, ip, uri } = options.server;
-  const server = await issue({
-    role: 'server',
-    subject: dns[0] ?? ip[0] ?? 'server',
-    keys: keyOf.get('server')!,
-    algorithm,
-    notBefore,
-    notAfter: leafNotAfter,
-    issuer: signer,
-    issuerKey: signerKey,
-    extensions: [
-      ...leafExtensions(algorithm, x509.ExtendedKeyUsage.serverAuth),
-      new x509.SubjectAlternativeNameExtension([
-        ...dns.map((value) => ({ type: 'dns' as const, value })),
-        ...ip.map((value) => ({ type: 'ip' as const, value })),
-        ...uri.map((value) => ({ type: 'url' as const, value })),
-      ]),
-    ],
-  });
-  const client = await issue({
-    role: 'client',
-    subject: options.clientCommonName,
-    keys: keyOf.get('client')!,
-    algorithm,
-    notBefore,
-    notAfter: leafNotAfter,
-    issuer: signer,
-    issuerKey: signerKey,
-    extensions: leafExtensions(algorithm, x509.ExtendedKeyUsage.clientAuth),
-  });
+  // The two leaves depend only on their signer: signed side by side.
+  const [server, client] = await Promise.all([
+    issue({
+      role: 'server',
+      subject: dns[0] ?? ip[0] ?? 'server',
+      keys: keyOf.get('server')!,
+      algorithm,
+      notBefore,
+      notAfter: leafNotAfter,
+      issuer: signer,
+      issuerKey: signerKey,
+      extensions: [
+        ...leafExtensions(algorithm, x509.ExtendedKeyUsage.serverAuth),
+        new x509.SubjectAlternativeNameExtension([
+          ...dns.map((value) => ({ type: 'dns' as const, value })),
+          ...ip.map((value) => ({ type: 'ip' as const, value })),
+          ...uri.map((value) => ({ type: 'url' as const, value })),
+        ]),
+      ],
+    }),
+    issue({
+      role: 'client',
+      subject: options.clientCommonName,
+      keys: keyOf.get('client')!,
+      algorithm,
+      notBefore,
+      notAfter: leafNotAfter,
+      issuer: signer,
+      issuerKey: signerKey,
+      extensions: leafExtensions(algorithm, x509.ExtendedKeyUsage.clientAuth),
+    }),
+  ]);
   signal?.throwIfAborted();
   const pair = { options, ca, intermediate, server, client };
   const problems = selfCheck(pair, hooks.now);
@@ -206,7 +209,9 @@ interface IssueRequest {
 }
 
 async function issue(request: IssueRequest): Promise<Issued> {
-  const subjectKeyId = await x509.SubjectKeyIdentifierExtension.create(request.keys.publicKey, false);
+  // Exported once: the certificate and its key identifier both read it (each would export it again).
+  const publicKey = new x509.PublicKey(await subtle.exportKey('spki', request.keys.publicKey));
+  const subjectKeyId = await x509.SubjectKeyIdentifierExtension.create(publicKey, false);
   const authorityKeyId = request.issuer
     ? request.issuer.certificate.getExtension(x509.SubjectKeyIdentifierExtension)!.keyId
     : subjectKeyId.keyId;
@@ -217,7 +222,7 @@ async function issue(request: IssueRequest): Promise<Issued> {
     issuer: request.issuer ? request.issuer.certificate.subjectName : subject,
     notBefore: request.notBefore,
     notAfter: request.notAfter,
-    publicKey: request.keys.publicKey,
+    publicKey,
     signingKey: request.issuerKey ?? request.keys.privateKey,
     signingAlgorithm: request.algorithm.sign,
     extensions: [...request.extensions, subjectKeyId, new x509.AuthorityKeyIdentifierExtension(authorityKeyId, false)],

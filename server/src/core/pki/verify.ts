@@ -7,9 +7,11 @@
 //
 // Limitation: name constraints, policy constraints and revocation are not checked (Node's X.509
 // parser exposes no name-constraint check); neither is the host name unless `host` is given.
+import 'reflect-metadata';
 import type { X509Certificate } from 'node:crypto';
+import * as x509 from '@peculiar/x509';
 import { decodedPemBlocks } from '../pem/blocks';
-import { decodeCertificate, nodeCertificate } from '../pem/decode';
+import { decodeCertificate, extendedKeyUsageName, nodeCertificate } from '../pem/decode';
 
 export type Purpose = 'server' | 'client' | 'any';
 
@@ -102,8 +104,9 @@ function validityProblem(c: Candidate, now: number, role: string): string | unde
 
 function usageProblem(c: Candidate, purpose: Purpose, role: string): string | undefined {
   if (purpose === 'any') return undefined;
-  const decoded = decodeCertificate(c.der);
-  const usages = decoded.ok ? decoded.value.extendedKeyUsage : [];
+  // OpenSSL's reading (X509Certificate.keyUsage lists the extended key usages): a leaf is checked
+  // on every verify, and a full decode of it would cost more than the rest of the check.
+  const usages = (c.node.keyUsage ?? []).map(extendedKeyUsageName);
   const wanted = purpose === 'server' ? SERVER_AUTH : CLIENT_AUTH;
   if (usages.length === 0 || usages.includes(wanted) || usages.includes(ANY_EKU)) return undefined;
   return `the ${role} ${name(c)} is not valid for ${purpose === 'server' ? 'server' : 'client'} authentication (extended key usage: ${usages.join(', ')})`;
@@ -111,15 +114,36 @@ function usageProblem(c: Candidate, purpose: Purpose, role: string): string | un
 
 /** Problems of `issuer` as the signer of a path in which `below` certificates stand under it. */
 function issuerProblem(issuer: Candidate, below: number): string | undefined {
+  // OpenSSL's `ca` (X509_check_ca == 1) holds exactly when basic constraints say CA:TRUE and key
+  // usage, if present, allows signing certificates. With no intermediate below this signer any
+  // path length holds, so nothing is left to check and the full decode is skipped.
+  if (issuer.node.ca && below <= 1) return undefined;
   const decoded = decodeCertificate(issuer.der);
   if (!decoded.ok) return `${name(issuer)} does not parse`;
-  if (!decoded.value.isCA) return `${name(issuer)} signed the chain but is not a CA (basicConstraints CA:FALSE or missing)`;
+  if (!decoded.value.isCA && !(issuer.from === 'bundle' && legacyAnchor(issuer.der))) return `${name(issuer)} signed the chain but is not a CA (basicConstraints CA:FALSE or missing)`;
   if (decoded.value.keyUsage.length > 0 && !decoded.value.keyUsage.includes('Certificate Sign')) return `${name(issuer)} signed the chain but its key usage does not allow signing certificates`;
   // pathLength counts the intermediates below this CA, not the leaf.
   if (decoded.value.pathLength !== undefined && below - 1 > decoded.value.pathLength) {
     return `${name(issuer)} allows ${decoded.value.pathLength} intermediate CA(s) below it (path length), the chain has ${below - 1}`;
   }
   return undefined;
+}
+
+/**
+ * A trust anchor without basic constraints that OpenSSL (X509_check_ca 3 and 4) and Go (which does
+ * not check a root's CA flag) both accept: a self-signed certificate with no extensions (an old v1
+ * root), or one whose key usage allows signing certificates. Key usage is checked after this.
+ */
+function legacyAnchor(der: Uint8Array): boolean {
+  try {
+    const certificate = new x509.X509Certificate(der);
+    if (certificate.getExtension(x509.BasicConstraintsExtension)) return false;
+    if (certificate.extensions.length === 0) return certificate.subject === certificate.issuer;
+    const keyUsage = certificate.getExtension(x509.KeyUsagesExtension);
+    return keyUsage !== null && (keyUsage.usages & x509.KeyUsageFlags.keyCertSign) !== 0;
+  } catch {
+    return false;
+  }
 }
 
 function hostProblem(leaf: Candidate, host: string): string | undefined {
