@@ -90,10 +90,22 @@ const manifest = fc.oneof(
   },
 );
 
-export function runEngineProperties(numRuns: number, seed?: number): { runs: number; seed: number | undefined } {
+/**
+ * The bound every input must finish within: the engine stops checking a file after its 10-second
+ * budget (`file/time-budget`), checked between chunks, so one more chunk's worth of slack. Far above
+ * what any case takes (the slowest of a run is reported), so a loaded machine does not trip it.
+ */
+export const CASE_BOUND_MS = 15_000;
+
+export function runEngineProperties(numRuns: number, seed?: number): { runs: number; seed: number | undefined; slowestMs: number } {
+  let slowestMs = 0;
   fc.assert(
     fc.property(manifest, (text) => {
+      const started = performance.now();
       const first = analyze(text);
+      const took = performance.now() - started;
+      slowestMs = Math.max(slowestMs, took);
+      assert.ok(took < CASE_BOUND_MS, `one input took ${Math.round(took)} ms, over the ${CASE_BOUND_MS} ms bound`);
       checkRanges(text, first);
       const second = analyze(text);
       assert.deepEqual(
@@ -105,7 +117,7 @@ export function runEngineProperties(numRuns: number, seed?: number): { runs: num
     }),
     { numRuns, seed, endOnFailure: true, verbose: 0, reporter: shortReport },
   );
-  return { runs: numRuns, seed };
+  return { runs: numRuns, seed, slowestMs };
 }
 
 export function runIncrementalProperties(numRuns: number, seed?: number): void {
