@@ -78,6 +78,28 @@ describe('YAML layer', () => {
     const findings = lint(text, { maxFileSize: 50 });
     assert.deepEqual(summary(findings), ['file/too-large@']);
   });
+
+  it('above the size limit, reports a syntax error in any document, at its line', () => {
+    const good = cert('  dnsNames: [a.example.com]\n');
+    const bad = good.replace('[a.example.com]', '[a.example.com');
+    const text = [good, good, bad, good].join('---\n');
+    const findings = lint(text, { maxFileSize: 50 });
+    const syntax = findings.filter((f) => f.rule === 'yaml/syntax');
+    assert.equal(syntax.length, 1, JSON.stringify(findings.map((f) => f.rule)));
+    const badLine = text.split('\n').findIndex((line) => line.includes('[a.example.com') && !line.includes(']'));
+    assert.ok(badLine > 0 && syntax[0].range.start.line >= badLine, `${syntax[0].range.start.line} vs ${badLine}`);
+    assert.equal(findings[0].rule, 'file/too-large');
+  });
+
+  it('above the size limit, the syntax check stops at the time budget too, and says where', () => {
+    const text = [1, 2, 3].map(() => cert('  dnsNames: [a.example.com]\n')).join('---\n');
+    const findings = lint(text, { maxFileSize: 50, analysisBudgetMs: -1 });
+    assert.deepEqual(findings.map((f) => f.rule).sort(), ['file/time-budget', 'file/too-large']);
+    const stop = findings.find((f) => f.rule === 'file/time-budget')!;
+    assert.equal(stop.range.start.line, 0, 'stopped before the first chunk');
+    assert.equal(stop.severity, 'warning');
+    assert.match(stop.message, /the syntax check stopped .* the rest of it was not checked/);
+  });
 });
 
 describe('positions', () => {

@@ -2,7 +2,7 @@
 import { isCollection, isMap, isPair, isScalar, type Node } from 'yaml';
 import type { Finding, Layer, ObjectRef, Severity } from './findings';
 import { SEVERITY_ORDER } from './findings';
-import { parseChunks, type Chunk, type ParsedDocument, type ParsedFile, type YamlProblem } from './model/parse';
+import { eachChunk, parseChunks, type Chunk, type ParsedDocument, type ParsedFile, type YamlProblem } from './model/parse';
 import { objectsOfDocument, type ManifestObject } from './model/objects';
 import { formatPath, isPrefix, samePath, type FieldPath } from './model/path';
 import { overlapsTemplate } from './model/templates';
@@ -70,21 +70,9 @@ export interface AnalysisContext {
 export function analyze(text: string, partialSettings?: Partial<EngineSettings>, where: AnalysisContext = {}): Analysis {
   const settings = withDefaults(partialSettings);
   const started = Date.now();
+  if (text.length > settings.maxFileSize) return syntaxOnly(text, settings, started);
   const { file, chunks } = parseChunks(text, where.previous?.chunks);
   const raw: RawFinding[] = [];
-
-  if (text.length > settings.maxFileSize) {
-    for (const document of file.documents) raw.push(...yamlFindings(file, document, []));
-    raw.push({
-      rule: 'file/too-large',
-      message: `file is ${text.length} characters, over the trustwright.maxFileSize limit of ${settings.maxFileSize}; only YAML syntax was checked`,
-      start: 0,
-      end: file.lines.lineEnd(0),
-      field: [],
-      layer: 'yaml',
-    });
-    return finish(file, { objects: [], resources: [], outline: [], sites: [], chunks }, raw, settings);
-  }
 
   const perChunk = chunks.map((chunk) => memo(chunk, 'objects', () => chunk.documents.map(objectsOfDocument)));
   const resources = perChunk.flat().flatMap((d) => d.objects).filter((o) => o.kind !== undefined);
@@ -145,6 +133,40 @@ export function analyze(text: string, partialSettings?: Partial<EngineSettings>,
   });
   const filtered = applyTemplateFilter(raw, objects);
   return finish(file, { objects, resources, outline: outlineOf(chunks, perChunk), sites, chunks }, filtered, settings);
+}
+
+/**
+ * A file over maxFileSize: YAML syntax only, chunk by chunk with none kept (a 50 MB file would
+ * otherwise hold gigabytes of parse trees), and within the time budget like any analysis.
+ */
+function syntaxOnly(text: string, settings: EngineSettings, started: number): Analysis {
+  const file: ParsedFile = { text, lines: new LineIndex(text), documents: [], templateSpans: [] };
+  const raw: RawFinding[] = [
+    {
+      rule: 'file/too-large',
+      message: `file is ${text.length} characters, over the maxFileSize limit of ${settings.maxFileSize}; only YAML syntax was checked`,
+      start: 0,
+      end: file.lines.lineEnd(0),
+      field: [],
+      layer: 'yaml',
+    },
+  ];
+  for (const chunk of eachChunk(text)) {
+    if (Date.now() - started > settings.analysisBudgetMs) {
+      raw.push({
+        rule: 'file/time-budget',
+        message: `the syntax check stopped after ${Math.round((Date.now() - started) / 1000)} s on this file; the rest of it was not checked`,
+        start: chunk.start,
+        end: file.lines.lineEnd(file.lines.positionAt(chunk.start).line),
+        field: [],
+        layer: 'yaml',
+      });
+      break;
+    }
+    if (chunk.refused) raw.push({ rule: 'yaml/too-deep', message: chunk.refused.message, start: chunk.start + chunk.refused.start, end: chunk.start + chunk.refused.end, field: [], layer: 'yaml' });
+    for (const document of chunk.documents) raw.push(...yamlFindings(file, document, []));
+  }
+  return finish(file, { objects: [], resources: [], outline: [], sites: [], chunks: [] }, raw, settings);
 }
 
 function outlineOf(chunks: readonly Chunk[], perChunk: readonly (readonly { objects: readonly ManifestObject[] }[])[]): OutlineEntry[] {
@@ -450,6 +472,7 @@ function objectFindings(run: ObjectRun, previous: CachedFindings | undefined): C
     const tracked: WorkspaceView = {
       byKind: (kind, group) => ((readsWorkspace = true), workspace.byKind(kind, group)),
       find: (kind, name, namespace, group) => ((readsWorkspace = true), workspace.find(kind, name, namespace, group)),
+      where: (kind, group, facet, key) => ((readsWorkspace = true), workspace.where(kind, group, facet, key)),
       get fileCount() {
         readsWorkspace = true;
         return workspace.fileCount;

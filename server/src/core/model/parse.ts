@@ -174,6 +174,15 @@ export function parseChunks(text: string, previous: readonly Chunk[] = []): Chun
   return { file: { text, lines: new LineIndex(text), documents, templateSpans }, chunks };
 }
 
+/**
+ * The chunks of `text` one at a time, for a pass that keeps none of them (the syntax-only check of
+ * a file over the size limit): memory holds one chunk's parse, not the file's.
+ */
+export function* eachChunk(text: string): Generator<Chunk> {
+  const starts = chunkStarts(text);
+  for (let i = 0; i < starts.length; i++) yield parseChunk(text.slice(starts[i], i + 1 < starts.length ? starts[i + 1] : text.length), starts[i]);
+}
+
 /** Deeper than any manifest nests; the YAML parser recurses per level and would run out of stack. */
 export const MAX_NESTING = 100;
 

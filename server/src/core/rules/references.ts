@@ -37,7 +37,7 @@ export function resolveIssuer(context: Pick<RuleContext, 'spec' | 'object' | 'wo
   const namespace = context.object.namespace;
   const all = context.workspace.byKind(kind, 'cert-manager.io');
   if (all.length === 0) return { status: 'unknown' };
-  const sameName = all.filter((o) => o.name === name);
+  const sameName = context.workspace.where(kind, 'cert-manager.io', 'name', name);
   const matching = kind === 'ClusterIssuer' ? sameName : sameName.filter((o) => namespace === undefined || o.namespace === undefined || o.namespace === namespace);
   if (matching.length > 0) return { status: 'found', issuer: matching[0], type: issuerTypeOf(matching[0]) };
   return { status: 'missing', kind, elsewhere: sameName };
@@ -45,9 +45,7 @@ export function resolveIssuer(context: Pick<RuleContext, 'spec' | 'object' | 'wo
 
 /** Certificates (cert-manager.io) that write `secretName` in `namespace`. */
 export function certificatesWriting(workspace: WorkspaceView, secretName: string, namespace?: string): IndexedObject[] {
-  return workspace
-    .byKind('Certificate', 'cert-manager.io')
-    .filter((c) => asString(asMap(c.value.spec)?.secretName) === secretName && (namespace === undefined || c.namespace === namespace));
+  return workspace.where('Certificate', 'cert-manager.io', 'secretName', secretName).filter((c) => namespace === undefined || c.namespace === namespace);
 }
 
 export function relatedTo(object: IndexedObject, message: string): RelatedLocation {

@@ -46,7 +46,7 @@ function isCA(certificate: IndexedObject): boolean {
 }
 
 function objectsNamed(context: RuleContext, kind: string, name: string): IndexedObject[] {
-  return context.workspace.byKind(kind, '').filter((o) => o.name === name);
+  return [...context.workspace.where(kind, '', 'name', name)];
 }
 
 export const workspaceRules: readonly Rule[] = [
@@ -231,9 +231,7 @@ export const workspaceRules: readonly Rule[] = [
       const { object } = context;
       if (!object.name || !object.kind) return;
       const group = object.apiVersion ? object.apiVersion.slice(0, Math.max(0, object.apiVersion.lastIndexOf('/'))) : '';
-      const same = context.workspace
-        .byKind(object.kind, group)
-        .filter((o) => o.name === object.name && (o.namespace ?? '') === (object.namespace ?? ''));
+      const same = context.workspace.where(object.kind, group, 'name', object.name).filter((o) => (o.namespace ?? '') === (object.namespace ?? ''));
       if (same.length < 2) return;
       const others = same.filter((o) => !(o.uri === context.uri && o.range.start.line === lineOfName(context)));
       context.report(['metadata', 'name'], `metadata.name: ${object.kind} "${object.name}"${object.namespace ? ` in namespace ${object.namespace}` : ''} is defined ${same.length} times; the last one applied wins`, {

@@ -26,15 +26,71 @@ export interface WorkspaceView {
   byKind(kind: string, group?: string): readonly IndexedObject[];
   /** Objects of a kind with a name, in a namespace (when given and the object states one). */
   find(kind: string, name: string, namespace?: string, group?: string): readonly IndexedObject[];
+  /**
+   * Objects of a kind whose `facet` is `key` (a name, the Secret a Certificate writes), from an
+   * index built once per kind and facet: rules run once per object, and filtering every object of
+   * a kind for each of them made a file of thousands of Certificates take quadratic time.
+   */
+  where(kind: string, group: string | undefined, facet: Facet, key: string): readonly IndexedObject[];
   /** Number of indexed files, for messages and for rules that only make sense in a workspace. */
   readonly fileCount: number;
 }
 
+/** The values rules look objects up by. */
+const FACETS = {
+  name: (o: IndexedObject) => o.name,
+  secretName: (o: IndexedObject) => {
+    const spec = o.value.spec;
+    const secretName = spec && typeof spec === 'object' && !Array.isArray(spec) ? spec.secretName : undefined;
+    return typeof secretName === 'string' ? secretName : undefined;
+  },
+} satisfies Record<string, (o: IndexedObject) => string | undefined>;
+
+export type Facet = keyof typeof FACETS;
+
 export const EMPTY_WORKSPACE: WorkspaceView = {
   byKind: () => [],
   find: () => [],
+  where: () => [],
   fileCount: 0,
 };
+
+/** Groups `objects` by a facet (objects without a value for it are left out). */
+function groupBy(objects: readonly IndexedObject[], facet: Facet): Map<string, IndexedObject[]> {
+  const groups = new Map<string, IndexedObject[]>();
+  for (const object of objects) {
+    const key = FACETS[facet](object);
+    if (key === undefined) continue;
+    const list = groups.get(key);
+    if (list) list.push(object);
+    else groups.set(key, [object]);
+  }
+  return groups;
+}
+
+/** Index lookups for a view, kept until `clear` (a change to what the view sees). */
+class FacetCache {
+  private readonly indexes = new Map<string, Map<string, IndexedObject[]>>();
+
+  lookup(view: WorkspaceView, kind: string, group: string | undefined, facet: Facet, key: string): readonly IndexedObject[] {
+    const id = `${kind}|${group ?? '*'}|${facet}`;
+    let index = this.indexes.get(id);
+    if (!index) {
+      index = groupBy(view.byKind(kind, group), facet);
+      this.indexes.set(id, index);
+    }
+    return index.get(key) ?? [];
+  }
+
+  clear(): void {
+    this.indexes.clear();
+  }
+}
+
+/** `find` over the name index: namespace matches when either side states none. */
+function findNamed(view: WorkspaceView, kind: string, name: string, namespace?: string, group?: string): readonly IndexedObject[] {
+  return view.where(kind, group, 'name', name).filter((o) => namespace === undefined || o.namespace === undefined || o.namespace === namespace);
+}
 
 /** The index entries of objects the engine already extracted from a file. */
 export function indexObjects(uri: string, file: ParsedFile, objects: readonly ManifestObject[]): IndexedObject[] {
@@ -72,6 +128,7 @@ export class WorkspaceIndex implements WorkspaceView {
   private readonly changes = new Map<string, number>();
   private totalChanges = 0;
   private kindCache: Map<string, IndexedObject[]> | undefined;
+  private readonly facets = new FacetCache();
 
   /**
    * Changes to every file but `uri`: an analysis of `uri` stays valid while this is unchanged,
@@ -120,6 +177,7 @@ export class WorkspaceIndex implements WorkspaceView {
     this.totalChanges++;
     this.changes.set(uri, (this.changes.get(uri) ?? 0) + 1);
     this.kindCache = undefined;
+    this.facets.clear();
   }
 
   has(uri: string): boolean {
@@ -146,9 +204,11 @@ export class WorkspaceIndex implements WorkspaceView {
   }
 
   find(kind: string, name: string, namespace?: string, group?: string): readonly IndexedObject[] {
-    return this.byKind(kind, group).filter(
-      (o) => o.name === name && (namespace === undefined || o.namespace === undefined || o.namespace === namespace),
-    );
+    return findNamed(this, kind, name, namespace, group);
+  }
+
+  where(kind: string, group: string | undefined, facet: Facet, key: string): readonly IndexedObject[] {
+    return this.facets.lookup(this, kind, group, facet, key);
   }
 }
 
@@ -160,6 +220,7 @@ export class OverlayView implements WorkspaceView {
   private readonly own: readonly IndexedObject[];
   /** An overlay lives for one analysis, during which nothing changes: answers are kept. */
   private readonly answers = new Map<string, readonly IndexedObject[]>();
+  private readonly facets = new FacetCache();
 
   constructor(
     private readonly base: WorkspaceView,
@@ -186,8 +247,10 @@ export class OverlayView implements WorkspaceView {
   }
 
   find(kind: string, name: string, namespace?: string, group?: string): readonly IndexedObject[] {
-    return this.byKind(kind, group).filter(
-      (o) => o.name === name && (namespace === undefined || o.namespace === undefined || o.namespace === namespace),
-    );
+    return findNamed(this, kind, name, namespace, group);
+  }
+
+  where(kind: string, group: string | undefined, facet: Facet, key: string): readonly IndexedObject[] {
+    return this.facets.lookup(this, kind, group, facet, key);
   }
 }
