@@ -12,6 +12,7 @@ import { validateStructure, type Anchor } from './schema/structural';
 import { RULES, ruleById } from './rules/registry';
 import type { ReportOptions, RuleContext, SiteContext } from './rules/types';
 import { fileSite, findSites, type PemSite } from './pem/sites';
+import { removeLinesFix } from './rules/pem';
 import { EMPTY_WORKSPACE, indexObjects, OverlayView, type WorkspaceView } from './workspace/index';
 import { LineIndex } from './model/text';
 import { withDefaults, type EngineSettings } from './settings';
@@ -423,7 +424,8 @@ function objectFindings(run: ObjectRun, previous: CachedFindings | undefined): C
   const make = (rule: string, path: FieldPath, message: string, layer: Layer, anchor: Anchor, options: ReportOptions = {}): RawFinding => {
     const site = options.within ? sites.find((s) => samePath(s.path, path)) : undefined;
     const [start, end] = site && options.within ? siteSpan(site, options.within) : at(path, options.anchor ?? anchor);
-    return { rule, message, start, end, field: path, layer, object, severity: options.severity, fixes: options.fixes, related: options.related };
+    const fixes = site && options.removeWithin ? [...(options.fixes ?? []), ...(removeLinesFix(site, file.lines, start, end, options.removeWithin) ?? [])] : options.fixes;
+    return { rule, message, start, end, field: path, layer, object, severity: options.severity, fixes: fixes?.length ? fixes : undefined, related: options.related };
   };
   const push = (...args: Parameters<typeof make>) => stable.push(make(...args));
 

@@ -292,6 +292,22 @@ describe('bundle/inline-pem', () => {
     assert.equal(text.split('\n')[finding.range.start.line].trim(), '- inLine: |');
     assert.ok(finding.range.end.line > finding.range.start.line);
   });
+
+  it('offers to remove a private key from inLine: the key lines go, the certificate and the rest stay', () => {
+    const text = inLine(pem.ca + pem.rsaKey);
+    const [finding] = lint(text).filter((f) => f.rule === 'bundle/inline-pem');
+    assert.equal(finding.fixes?.[0]?.title, 'Remove the private key');
+    const lines = text.split('\n');
+    const edit = finding.fixes![0].edits[0];
+    assert.equal(edit.newText, '');
+    const fixed = [...lines.slice(0, edit.range.start.line), ...lines.slice(edit.range.end.line)].join('\n');
+    assert.equal(edit.range.start.character, 0);
+    assert.equal(edit.range.end.character, 0);
+    assert.ok(!fixed.includes('PRIVATE KEY'), fixed);
+    // Exactly the key's lines were removed: what is left is the Bundle with the certificate alone.
+    assert.equal(fixed, inLine(pem.ca));
+    assert.deepEqual(lint(fixed).filter((f) => f.rule === 'bundle/inline-pem'), []);
+  });
 });
 
 describe('expired certificates in inLine (pem/expired, trust-manager#276)', () => {

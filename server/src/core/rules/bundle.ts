@@ -168,6 +168,7 @@ export function checkInlinePem(context: RuleContext, path: FieldPath, text: stri
       context.report(path, `invalid PEM block in bundle: only CERTIFICATE blocks are permitted but found '${block.type}' (PEM block ${index + 1}); ${whole}${key}`, {
         severity: 'error',
         within: [block.start, block.end],
+        removeWithin: key ? 'Remove the private key' : `Remove the ${block.type} block`,
       });
       return;
     }

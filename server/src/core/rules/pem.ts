@@ -8,6 +8,7 @@ import type { Fix } from '../findings';
 import type { PemBlock } from '../pem/blocks';
 import { summarizeCertificate, verifiesWithOwnKey, type CertificateSummary } from '../pem/decode';
 import type { PemSite, SiteBlock } from '../pem/sites';
+import type { LineIndex } from '../model/text';
 import type { Rule, SiteContext } from './types';
 
 const DAY = 24 * 3600 * 1000;
@@ -65,10 +66,14 @@ export function relativeDuration(ms: number): string {
  * scalar every block maps to the value's first line, which holds the key and the other blocks too.
  */
 function removeBlockFix(context: SiteContext, entry: SiteBlock, title: string): Fix[] | undefined {
-  if (context.site.encoding !== 'pem' || !context.site.linesExact) return undefined;
-  const { lines } = context;
-  const first = lines.positionAt(entry.start).line;
-  const last = lines.positionAt(entry.end).line;
+  return removeLinesFix(context.site, context.lines, entry.start, entry.end, title);
+}
+
+/** The fix that deletes the document lines from `start` to `end` (offsets) inside a PEM site. */
+export function removeLinesFix(site: PemSite, lines: LineIndex, start: number, end: number, title: string): Fix[] | undefined {
+  if (site.encoding !== 'pem' || !site.linesExact) return undefined;
+  const first = lines.positionAt(start).line;
+  const last = lines.positionAt(end).line;
   const range =
     last + 1 < lines.lineCount
       ? { start: { line: first, character: 0 }, end: { line: last + 1, character: 0 } }

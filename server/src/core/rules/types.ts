@@ -26,6 +26,8 @@ export interface ReportOptions {
    * finding then covers just those lines of the document.
    */
   readonly within?: readonly [number, number];
+  /** With `within`: a fix of this title that deletes those lines (where the PEM has lines of its own). */
+  readonly removeWithin?: string;
   /** Other places (usually in other files) the finding is about. */
   readonly related?: readonly RelatedLocation[];
 }
