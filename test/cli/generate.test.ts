@@ -206,6 +206,22 @@ describe('trustwright generate manifests', () => {
     assert.match(lint.stdout, /0 errors, 0 warnings, 0 notes in 7 files/);
   });
 
+  it('with a trust namespace of its own, writes .trustwright.yaml naming it, so the folder lints clean', () => {
+    const out = join(dir, 'kube-system');
+    const result = cli(['generate', 'manifests', '--out', out, '--self-signed', '--trust-namespace', 'kube-system', '--workload', 'web/frontend', '--workload', 'backend/api', '--connect', 'web/frontend=backend/api']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /wrote 8 files/);
+    const config = readFileSync(join(out, '.trustwright.yaml'), 'utf8');
+    assert.match(config, /^trustNamespace: kube-system$/m);
+    assert.match(config, /^clusterResourceNamespace: kube-system$/m);
+    assert.match(readFileSync(join(out, 'intermediates', 'web.yaml'), 'utf8'), /namespace: kube-system/);
+    const lint = cli(['lint', out, '--fail-on', 'info']);
+    assert.equal(lint.code, 0, lint.stdout);
+    // Without it the same folder is linted as if trust lived in cert-manager, and is not clean.
+    rmSync(join(out, '.trustwright.yaml'));
+    assert.notEqual(cli(['lint', out, '--fail-on', 'info']).code, 0);
+  });
+
   it('writes exactly the golden files of a layout file', () => {
     const out = join(dir, 'layout');
     const result = cli(['generate', 'manifests', '--out', out, '--layout', join(FIXTURES, 'two-namespaces-self-signed', 'layout.yaml')]);

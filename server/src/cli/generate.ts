@@ -15,6 +15,7 @@ import { Secret } from '../core/pki/secret';
 import { LAYOUT_DEFAULTS, parseConnection, parseLayoutText, parseWorkloadId, resolveLayout, type LayoutInput } from '../core/scaffold/layout';
 import { lintScaffold } from '../core/scaffold/check';
 import { scaffoldMtls } from '../core/scaffold/mtls';
+import { CONFIG_FILE } from '../core/config';
 import type { Io } from './main';
 
 export const GENERATE_HELP = `Usage:
@@ -325,6 +326,7 @@ function usage(message: string): never {
 
 function describeScaffoldFile(path: string): string {
   if (path === 'ca.yaml') return 'the root CA issuer';
+  if (path === CONFIG_FILE) return "the trust namespace, for Trustwright's lint";
   const [folder, file] = path.split('/');
   const namespace = file?.replace(/\.yaml$/, '');
   if (folder === 'intermediates') return `intermediate CA and its ClusterIssuer for namespace ${namespace}`;

@@ -12,6 +12,8 @@
 import { Document, isMap, isSeq, type Node } from 'yaml';
 import { keyAlgorithm } from '../pki/algorithms';
 import type { Layout, Workload } from './layout';
+import { CONFIG_FILE } from '../config';
+import { DEFAULT_SETTINGS } from '../settings';
 
 export interface ScaffoldFile {
   /** Relative, `/`-separated. */
@@ -45,7 +47,22 @@ export function scaffoldMtls(layout: Layout): ScaffoldFile[] {
   for (const namespace of layout.namespaces) {
     files.push({ path: `bundles/${namespace}.yaml`, text: render([bundle(layout, names, namespace)]) });
   }
+  if (layout.trustNamespace !== DEFAULT_SETTINGS.trustNamespace) files.push({ path: CONFIG_FILE, text: projectConfig(layout) });
   return files;
+}
+
+/**
+ * With a trust namespace of its own, the layout is only clean for a linter that knows it: the
+ * folder's .trustwright.yaml says so, for the CLI and the editor alike.
+ */
+function projectConfig(layout: Layout): string {
+  return [
+    '# Written by trustwright generate manifests: the namespace these manifests use as the trust',
+    "# namespace (trust-manager's) and as cert-manager's cluster resource namespace.",
+    `trustNamespace: ${layout.trustNamespace}`,
+    `clusterResourceNamespace: ${layout.trustNamespace}`,
+    '',
+  ].join('\n');
 }
 
 interface Names {
