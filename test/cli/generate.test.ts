@@ -145,6 +145,8 @@ describe('trustwright generate mtls', () => {
     assert.match(result.stderr, /at most 825/);
     assert.match(result.stderr, /"nope" is not a URI/);
     assert.equal(existsSync(out), false);
+    const oneDay = cli(['generate', 'mtls', '--out', out, '--ca-days', '1', '--leaf-days', '2']);
+    assert.match(oneDay.stderr, /The leaf validity \(2 days\) must not outlast the CA \(1 day\)/);
     assert.equal(cli(['generate', 'mtls']).code, 2, '--out is required');
     assert.match(cli(['generate', 'mtls']).stderr, /needs --out DIR/);
     assert.equal(cli(['generate', 'mtls', '--out', out, '--pkcs12-password-file', 'x']).code, 2);

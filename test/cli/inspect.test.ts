@@ -269,6 +269,14 @@ describe('trustwright inspect', () => {
     assert.equal(run(['inspect', '--format', 'xml', join(dir, 'chain.pem')]).code, 2);
   });
 
+  it('counts the time left in the singular when it is one hour', () => {
+    const soon = w.signed('soon', root, { cn: 'Soon', end: new Date(Date.now() + 65 * 60_000) });
+    const result = run(['inspect', soon.path]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /expires in 1 hour\b/);
+    assert.doesNotMatch(result.stdout, /1 hours/);
+  });
+
   it('never prints private key material, whatever holds the key', () => {
     const mixed = join(dir, 'server.pem');
     writeFileSync(mixed, leaf.pem + keyPem + legacyKeyPem);

@@ -1,10 +1,11 @@
 // `trustwright lint` as a user runs it: the built dist/cli.js in a child process.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Workshop } from '../pki';
 
 const CLI = join(__dirname, '..', '..', 'dist', 'cli.js');
 
@@ -64,8 +65,11 @@ spec:
 `;
 const CORPUS = join(__dirname, '..', 'fixtures', 'corpus');
 
-function cli(args: string[], options: { input?: string; cwd?: string } = {}) {
-  const result = spawnSync(process.execPath, [CLI, ...args], { input: options.input, cwd: options.cwd, encoding: 'utf8' });
+function cli(args: string[], options: { input?: string; cwd?: string; unprivileged?: boolean } = {}) {
+  // Root reads through chmod 000, so permission tests run the CLI as nobody when the tests run as root.
+  const user = options.unprivileged && process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+  const result = spawnSync(process.execPath, [CLI, ...args], { input: options.input, cwd: options.cwd, encoding: 'utf8', timeout: 60_000, ...user });
+  assert.equal(result.error, undefined, 'the CLI finished');
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -241,5 +245,141 @@ describe('trustwright explain and rules', () => {
     const result = cli(['rules']);
     assert.equal(result.code, 0);
     assert.ok(result.stdout.split('\n').some((l) => l.startsWith('schema/unknown-field')));
+  });
+});
+
+describe('trustwright lint and inspect on awkward folders', () => {
+  let tree: string;
+  const broken = readFileSync(join(CORPUS, '45-cm1972-v1alpha1-organization-long-dnsnames.yaml'), 'utf8');
+
+  before(() => {
+    tree = mkdtempSync(join(tmpdir(), 'trustwright-tree-'));
+    chmodSync(tree, 0o755); // readable by nobody
+    writeFileSync(join(tree, 'ok.yaml'), broken);
+    symlinkSync('ok.yaml', join(tree, 'same.yaml')); // the same file twice: not a duplicate object
+    mkdirSync(join(tree, 'locked'));
+    writeFileSync(join(tree, 'locked', 'inner.yaml'), broken);
+    chmodSync(join(tree, 'locked'), 0o000);
+    writeFileSync(join(tree, 'secret.yaml'), broken);
+    chmodSync(join(tree, 'secret.yaml'), 0o000);
+    symlinkSync('gone.yaml', join(tree, 'dangling.yaml'));
+    execFileSync('mkfifo', [join(tree, 'pipe.yaml')]); // nobody writes to it: reading would hang
+    symlinkSync('.', join(tree, 'loop')); // a folder that contains itself
+    mkdirSync(join(tree, 'dist'));
+    writeFileSync(join(tree, 'dist', 'rendered.yaml'), broken);
+    mkdirSync(join(tree, 'node_modules'));
+    writeFileSync(join(tree, 'node_modules', 'dependency.yaml'), broken);
+  });
+  after(() => {
+    chmodSync(join(tree, 'locked'), 0o755);
+    rmSync(tree, { recursive: true, force: true });
+  });
+
+  it('reports each unreadable entry in one line, lints the rest once each, and exits 2', () => {
+    const result = cli(['lint', tree, '--format', 'json'], { unprivileged: true });
+    assert.equal(result.code, 2, result.stderr);
+    assert.deepEqual(result.stderr.split('\n').filter(Boolean).sort(), [
+      `trustwright: error: ${join(tree, 'dangling.yaml')}: no such file or directory (or a link to one)`,
+      `trustwright: error: ${join(tree, 'locked')}: permission denied`,
+      `trustwright: error: ${join(tree, 'secret.yaml')}: permission denied`,
+      `trustwright: note: ${join(tree, 'pipe.yaml')}: skipped, not a regular file`,
+    ].sort());
+    const findings = JSON.parse(result.stdout).findings as { file: string; rule: string }[];
+    assert.deepEqual([...new Set(findings.map((f) => f.file))].sort(), [join(tree, 'dist', 'rendered.yaml'), join(tree, 'ok.yaml')]);
+    // ok.yaml and dist/rendered.yaml hold the same object, so one duplicate pair is right; the link adds none.
+    const duplicates = findings.filter((f) => f.rule === 'workspace/duplicate-object').map((f) => f.file);
+    assert.deepEqual(duplicates.sort(), [join(tree, 'dist', 'rendered.yaml'), join(tree, 'ok.yaml')]);
+  });
+
+  it('names an unreadable file given on the command line and still lints the others', () => {
+    const result = cli(['lint', join(tree, 'secret.yaml'), join(tree, 'ok.yaml'), join(tree, 'missing.yaml')], { unprivileged: true });
+    assert.equal(result.code, 2);
+    assert.deepEqual(result.stderr.split('\n').filter(Boolean), [
+      `trustwright: error: ${join(tree, 'missing.yaml')}: no such file or directory (or a link to one)`,
+      `trustwright: error: ${join(tree, 'secret.yaml')}: permission denied`,
+    ]);
+    assert.match(result.stdout, /^2 errors, \d+ warnings?, \d+ notes? in 1 file \(1 object checked\)$/m);
+  });
+
+  it('inspect skips the same entries instead of hanging or dumping a stack trace', () => {
+    const result = cli(['inspect', tree, '--format', 'json'], { unprivileged: true });
+    assert.equal(result.code, 2);
+    assert.doesNotMatch(result.stderr, /\n\s+at /);
+    assert.match(result.stderr, new RegExp(`^trustwright: error: ${join(tree, 'locked').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: permission denied$`, 'm'));
+    assert.match(result.stderr, /pipe\.yaml: skipped, not a regular file/);
+  });
+});
+
+describe('trustwright lint on standalone PEM files', () => {
+  const w = new Workshop();
+  after(() => w.dispose());
+
+  it('reports the pem/* rules the editor reports, at the BEGIN line of each block', () => {
+    const root = w.ca('pem-root', { cn: 'PEM Root' });
+    const expired = w.signed('expired', root, { start: new Date(Date.now() - 40 * 86400_000), end: new Date(Date.now() - 86400_000) });
+    const weak = w.ca('weak', { key: ['-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:1024'] });
+    const dir = join(w.dir, 'certs');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'expired.crt'), `# renewed by hand\n\n${expired.pem}`);
+    writeFileSync(join(dir, 'weak.cer'), weak.pem);
+    writeFileSync(join(dir, 'mislabel.pem'), 'apiVersion: v1\nkind: Secret\n');
+    writeFileSync(join(dir, 'notes.txt'), expired.pem); // not a PEM file name: skipped
+    const result = cli(['lint', dir, '--format', 'json']);
+    const found = (JSON.parse(result.stdout).findings as { file: string; rule: string; line: number }[]).map((f) => `${f.file.slice(dir.length + 1)}:${f.line}:${f.rule}`);
+    assert.deepEqual(found.sort(), ['expired.crt:3:pem/expired', 'mislabel.pem:1:pem/malformed', 'weak.cer:1:pem/weak-key']);
+    assert.equal(result.code, 1);
+    const text = cli(['lint', join(dir, 'weak.cer')]);
+    assert.match(text.stdout, new RegExp(`^${join(dir, 'weak.cer').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:1:1: warning pem/weak-key: .*1024-bit RSA`, 'm'));
+  });
+
+  it('treats as PEM files exactly the extensions of the pem language in package.json', () => {
+    const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8'));
+    const extensions: string[] = manifest.contributes.languages.find((l: { id: string }) => l.id === 'pem').extensions;
+    assert.deepEqual(extensions.sort(), ['.cer', '.crt', '.pem']);
+    const dir = join(w.dir, 'names');
+    mkdirSync(dir);
+    for (const name of ['a.pem', 'b.CRT', 'c.cer', 'd.der', 'e.key', 'f.pem.txt']) writeFileSync(join(dir, name), 'not pem\n');
+    const files = (JSON.parse(cli(['lint', dir, '--format', 'json']).stdout).findings as { file: string }[]).map((f) => f.file.slice(dir.length + 1));
+    assert.deepEqual(files.sort(), ['a.pem', 'b.CRT', 'c.cer']);
+  });
+});
+
+describe('trustwright lint output', () => {
+  it('escapes terminal control characters in text output, and keeps JSON raw', () => {
+    const evil = 'apiVersion: cert-manager.io/v1\nkind: ClusterIssuer\nmetadata:\n  name: x\nspec:\n  selfSigned: {}\n  "\u001b[2J\u001b[31mevil\u009b": 1\n';
+    const text = cli(['lint', '-'], { input: evil });
+    assert.match(text.stdout, /unknown field "spec\.\\u001b\[2J\\u001b\[31mevil\\u009b"/);
+    assert.doesNotMatch(text.stdout, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+    const json = JSON.parse(cli(['lint', '-', '--format', 'json'], { input: evil }).stdout).findings;
+    assert.ok(json.some((f: { message: string }) => f.message.includes('spec.\u001b[2J\u001b[31mevil\u009b')));
+  });
+
+  it('percent-encodes SARIF artifact URIs segment by segment', () => {
+    const project = mkdtempSync(join(tmpdir(), 'trustwright-sarif-'));
+    try {
+      const broken = readFileSync(join(CORPUS, '45-cm1972-v1alpha1-organization-long-dnsnames.yaml'), 'utf8');
+      mkdirSync(join(project, 'sp ace#dir'));
+      writeFileSync(join(project, 'sp ace#dir', 'ü 100%.yaml'), broken);
+      const sarif = JSON.parse(cli(['lint', '.', '--format', 'sarif'], { cwd: project }).stdout);
+      const uri: string = sarif.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri;
+      assert.equal(uri, 'sp%20ace%23dir/%C3%BC%20100%25.yaml');
+      assert.deepEqual(uri.split('/').map(decodeURIComponent), ['sp ace#dir', 'ü 100%.yaml']);
+      assert.equal(new URL(uri, 'file:///base/').pathname, '/base/sp%20ace%23dir/%C3%BC%20100%25.yaml');
+    } finally {
+      rmSync(project, { recursive: true, force: true });
+    }
+  });
+
+  it('documents --fail-on hint and lists it when the value is wrong', () => {
+    assert.match(cli(['--help']).stdout, /--fail-on error\|warning\|info\|hint\|never/);
+    assert.match(cli(['lint', '-', '--fail-on', 'sometimes'], { input: '' }).stderr, /--fail-on must be error, warning, info, hint or never/);
+    const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+    assert.match(readme, /--fail-on error\|warning\|info\|hint\|never/);
+  });
+
+  it('reads stdin once when - is given twice', () => {
+    const broken = readFileSync(join(CORPUS, '45-cm1972-v1alpha1-organization-long-dnsnames.yaml'), 'utf8');
+    const result = cli(['lint', '-', '-'], { input: broken });
+    assert.match(result.stdout, /^2 errors, \d+ warnings?, \d+ notes? in 1 file \(1 object checked\)$/m);
   });
 });

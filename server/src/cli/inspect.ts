@@ -7,6 +7,8 @@ import { describeBlock, type BlockView } from '../core/pem/render';
 import { decodeCertificate, decodeCsr } from '../core/pem/decode';
 import { LineIndex } from '../core/model/text';
 import { UsageError } from './lint';
+import { reason } from './collect';
+import { printable } from './format/escape';
 
 export interface InspectedBlock {
   readonly file: string;
@@ -60,7 +62,7 @@ export function readInput(path: string, readStdin: () => Buffer): Buffer {
   try {
     return path === '-' ? readStdin() : readFileSync(path);
   } catch (error) {
-    throw new UsageError(`${path}: ${(error as Error).message}`);
+    throw new UsageError(`${path}: ${reason(error)}`);
   }
 }
 
@@ -76,7 +78,8 @@ export function formatInspectText(blocks: readonly InspectedBlock[]): string {
     const width = Math.max(0, ...b.view.fields.map((f) => f.label.length));
     for (const f of b.view.fields) out.push(`      ${`${f.label}:`.padEnd(width + 1)} ${f.value}`);
   }
-  return out.join('\n') + '\n';
+  // File names, object names and certificate subjects are not ours to print raw.
+  return printable(out.join('\n')) + '\n';
 }
 
 export function formatInspectJson(blocks: readonly InspectedBlock[]): string {

@@ -1,12 +1,18 @@
-// `trustwright lint`: files, folders (recursively, *.yaml / *.yml) or `-` for stdin.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { analyze } from '../core/engine';
+// `trustwright lint`: files, folders (recursively: manifests and the PEM files the editor checks) or
+// `-` for stdin.
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { analyze, analyzePem } from '../core/engine';
+import { PEM_FILE } from '../core/pem/sites';
 import type { Finding, Severity } from '../core/findings';
 import { SEVERITY_ORDER } from '../core/findings';
 import { findConfig, loadConfig, mergeSettings, type LoadedConfig } from '../core/config';
 import type { EngineSettings } from '../core/settings';
 import { WorkspaceIndex } from '../core/workspace/index';
+import { reason } from './collect';
+
+/** What a folder walk lints: YAML manifests and standalone PEM files, as the editor checks them. */
+export const LINTED_FILE = new RegExp(`\\.ya?ml$|${PEM_FILE.source}`, 'i');
 
 export interface FileResult {
   readonly path: string;
@@ -16,46 +22,13 @@ export interface FileResult {
 
 export class UsageError extends Error {}
 
-const SKIPPED_DIRECTORIES = new Set(['node_modules', '.git', '.vscode-test', 'dist']);
-
-export function collectFiles(inputs: readonly string[], pattern = /\.ya?ml$/i): string[] {
-  const files: string[] = [];
-  for (const input of inputs) {
-    if (input === '-') {
-      files.push('-');
-      continue;
-    }
-    let stats;
-    try {
-      stats = statSync(input);
-    } catch {
-      throw new UsageError(`${input}: no such file or directory`);
-    }
-    if (stats.isDirectory()) files.push(...walk(input, pattern));
-    else files.push(input);
-  }
-  return files;
-}
-
-function walk(directory: string, pattern: RegExp): string[] {
-  const found: string[] = [];
-  const entries = readdirSync(directory, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
-  for (const entry of entries) {
-    const path = join(directory, entry.name);
-    if (entry.isDirectory()) {
-      if (!SKIPPED_DIRECTORIES.has(entry.name)) found.push(...walk(path, pattern));
-    } else if (pattern.test(entry.name)) {
-      found.push(path);
-    }
-  }
-  return found;
-}
-
 export interface LintOptions {
   /** An explicit config file (--config); otherwise .trustwright.yaml is searched upward per file. */
   readonly configPath?: string;
   readonly readStdin: () => string;
   readonly warn: (message: string) => void;
+  /** A file that could not be read; it is left out and the others are linted. */
+  readonly problem: (message: string) => void;
 }
 
 export function lintFiles(files: readonly string[], options: LintOptions): FileResult[] {
@@ -82,19 +55,21 @@ export function lintFiles(files: readonly string[], options: LintOptions): FileR
     return mergeSettings(config?.settings ?? {});
   };
 
-  // Every file is indexed first, so references between the linted files resolve in any order.
-  const texts = files.map((path) => {
+  // Every file is read and indexed first, so references between the linted files resolve in any order.
+  const read = files.flatMap((path) => {
     try {
-      return path === '-' ? options.readStdin() : readFileSync(path, 'utf8');
+      return [{ path, text: path === '-' ? options.readStdin() : readFileSync(path, 'utf8') }];
     } catch (error) {
-      throw new UsageError(`${path}: ${(error as Error).message}`);
+      options.problem(`${path}: ${reason(error)}`);
+      return [];
     }
   });
   const workspace = new WorkspaceIndex();
-  files.forEach((path, i) => workspace.setText(path, texts[i]));
+  for (const { path, text } of read) if (!PEM_FILE.test(path)) workspace.setText(path, text);
 
-  return files.map((path, i) => {
-    const analysis = analyze(texts[i], settingsFor(path), { uri: path, workspace });
+  return read.map(({ path, text }) => {
+    // The language server's choice for a standalone PEM file, so editor and CI agree.
+    const analysis = PEM_FILE.test(path) ? analyzePem(text, settingsFor(path)) : analyze(text, settingsFor(path), { uri: path, workspace });
     return { path, findings: analysis.findings, objects: analysis.objects.length };
   });
 }

@@ -3,20 +3,23 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { VERSION } from '../core/version';
-import { collectFiles, lintFiles, shouldFail, UsageError, type FailOn } from './lint';
+import { LINTED_FILE, lintFiles, shouldFail, UsageError, type FailOn } from './lint';
+import { collectFiles, type Collected } from './collect';
+import { printable } from './format/escape';
 import { formatText } from './format/text';
 import { formatJson } from './format/json';
 import { formatSarif } from './format/sarif';
 import { explain, listRules } from './explain';
-import { collectFiles as collect } from './lint';
 import { formatInspectJson, formatInspectText, inspectFile, readInput } from './inspect';
 import { generate } from './generate';
 
 const HELP = `trustwright ${VERSION}: cert-manager and trust-manager manifests, checked as the cluster checks them
 
 Usage:
-  trustwright lint [PATH...] [--format text|json|sarif] [--fail-on error|warning|info|never] [--config FILE]
-      Lints files, folders (recursively: *.yaml, *.yml) or - (stdin). Default PATH: the current folder.
+  trustwright lint [PATH...] [--format text|json|sarif] [--fail-on error|warning|info|hint|never] [--config FILE]
+      Lints files, folders or - (stdin). Default PATH: the current folder. Folders are searched
+      recursively for manifests (*.yaml, *.yml) and PEM files (*.pem, *.crt, *.cer), skipping
+      node_modules, .git and .vscode-test.
   trustwright inspect [PATH...|-] [--format text|json]
       Decodes PEM and DER files, and every certificate, request or key block embedded in manifests.
   trustwright generate mtls --out DIR [...]
@@ -31,7 +34,8 @@ Usage:
   trustwright rules               Lists every rule with its default severity.
   trustwright --version | --help
 
-Exit codes: 0 = nothing at or above --fail-on (default error), 1 = findings, 2 = usage or I/O error.
+Exit codes: 0 = nothing at or above --fail-on (default error), 1 = findings, 2 = usage or I/O error
+(a file or folder that cannot be read is reported and the rest is still checked).
 `;
 
 export interface Io {
@@ -102,18 +106,31 @@ function lint(args: readonly string[], io: Io): number {
   if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`--format must be text, json or sarif (got "${format}")`);
   const failOn = values['fail-on'] as FailOn;
   if (!['error', 'warning', 'info', 'hint', 'never'].includes(failOn)) {
-    throw new UsageError(`--fail-on must be error, warning, info or never (got "${failOn}")`);
+    throw new UsageError(`--fail-on must be error, warning, info, hint or never (got "${failOn}")`);
   }
 
-  const files = collectFiles(positionals.length > 0 ? positionals : ['.']);
-  const results = lintFiles(files, {
+  const collected = report(collectFiles(positionals.length > 0 ? positionals : ['.'], LINTED_FILE), io);
+  let failedReads = 0;
+  const results = lintFiles(collected.files, {
     configPath: values.config,
     readStdin: io.readStdin,
-    warn: (message) => io.stderr(`trustwright: warning: ${message}\n`),
+    warn: (message) => io.stderr(`trustwright: warning: ${printable(message)}\n`),
+    problem: (message) => {
+      failedReads++;
+      io.stderr(`trustwright: error: ${printable(message)}\n`);
+    },
   });
   const output = format === 'json' ? formatJson(results) : format === 'sarif' ? formatSarif(results) : formatText(results);
   io.stdout(output);
+  if (collected.problems.length > 0 || failedReads > 0) return 2;
   return shouldFail(results, failOn) ? 1 : 0;
+}
+
+/** Prints what the walk could not read (errors) or skipped (notes), one line each. */
+function report(collected: Collected, io: Io): Collected {
+  for (const problem of collected.problems) io.stderr(`trustwright: error: ${printable(problem)}\n`);
+  for (const note of collected.notes) io.stderr(`trustwright: note: ${printable(note)}\n`);
+  return collected;
 }
 
 function inspect(args: readonly string[], io: Io): number {
@@ -124,11 +141,23 @@ function inspect(args: readonly string[], io: Io): number {
   });
   if (!['text', 'json'].includes(values.format!)) throw new UsageError(`--format must be text or json (got "${values.format}")`);
   if (positionals.length === 0) throw new UsageError('inspect needs a file, a folder or - (stdin)');
-  const files = collect(positionals, /\.(ya?ml|pem|crt|cer|der)$/i);
+  const collected = report(collectFiles(positionals, /\.(ya?ml|pem|crt|cer|der)$/i), io);
   const now = Date.now();
-  const blocks = files.flatMap((file) => inspectFile(file, readInput(file, io.readStdinBytes), now));
-  io.stdout(values.format === 'json' ? formatInspectJson(blocks) : formatInspectText(blocks));
-  return 0;
+  let failed = collected.problems.length > 0;
+  const blocks = collected.files.flatMap((file) => {
+    try {
+      return inspectFile(file, readInput(file, io.readStdinBytes), now);
+    } catch (error) {
+      // One unreadable or undecodable file is reported; the others are still inspected.
+      if (!(error instanceof UsageError)) throw error;
+      io.stderr(`trustwright: error: ${printable(error.message)}\n`);
+      failed = true;
+      return [];
+    }
+  });
+  // When every input failed, "no PEM blocks found" would only contradict the errors above.
+  if (blocks.length > 0 || !failed) io.stdout(values.format === 'json' ? formatInspectJson(blocks) : formatInspectText(blocks));
+  return failed ? 2 : 0;
 }
 
 if (require.main === module) {

@@ -2,6 +2,7 @@
 // read the same cached result.
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyze, analyzePem, failedAnalysis, type Analysis } from '../core/engine';
+import { PEM_FILE } from '../core/pem/sites';
 import type { EngineSettings } from '../core/settings';
 import type { WorkspaceIndex } from '../core/workspace/index';
 
@@ -15,7 +16,7 @@ interface Entry {
 
 /** YAML manifests, or PEM files (`.pem`, `.crt`, `.cer`) opened on their own. */
 export function documentKind(document: TextDocument): 'yaml' | 'pem' | undefined {
-  if (document.languageId === 'pem' || /\.(pem|crt|cer)$/i.test(document.uri)) return 'pem';
+  if (document.languageId === 'pem' || PEM_FILE.test(document.uri)) return 'pem';
   if (document.languageId === 'yaml' || /\.ya?ml$/i.test(document.uri)) return 'yaml';
   return undefined;
 }

@@ -7,7 +7,8 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { collectFiles, lintFiles } from '../../../server/src/cli/lint';
+import { collectFiles } from '../../../server/src/cli/collect';
+import { LINTED_FILE, lintFiles } from '../../../server/src/cli/lint';
 import { lintScaffold } from '../../../server/src/core/scaffold/check';
 import { parseLayoutText, resolveLayout, type Layout, type LayoutInput } from '../../../server/src/core/scaffold/layout';
 import { scaffoldMtls, type ScaffoldFile } from '../../../server/src/core/scaffold/mtls';
@@ -43,7 +44,9 @@ function lintWritten(layout: Layout, files: readonly ScaffoldFile[]): string[] {
       writeFileSync(join(dir, file.path), file.text);
     }
     // No configuration of the test's own: a layout with its own trust namespace writes .trustwright.yaml.
-    const results = lintFiles(collectFiles([dir]), { readStdin: () => '', warn: (message) => assert.fail(message) });
+    const collected = collectFiles([dir], LINTED_FILE);
+    assert.deepEqual(collected.problems, []);
+    const results = lintFiles(collected.files, { readStdin: () => '', warn: (message) => assert.fail(message), problem: (message) => assert.fail(message) });
     assert.equal(results.filter((r) => !r.path.endsWith('.trustwright.yaml')).length, files.filter((f) => f.path !== '.trustwright.yaml').length);
     return results.flatMap((r) => r.findings.map((f) => `${relative(dir, r.path)}:${f.range.start.line + 1}: ${f.rule}: ${f.message}`));
   } finally {

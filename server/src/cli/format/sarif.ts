@@ -1,5 +1,5 @@
 // SARIF 2.1.0 for GitHub code scanning and other SARIF consumers.
-import { relative } from 'node:path';
+import { isAbsolute, relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Severity } from '../../core/findings';
 import { RULES } from '../../core/rules/registry';
@@ -8,10 +8,15 @@ import type { FileResult } from '../lint';
 
 const LEVEL: Readonly<Record<Severity, string>> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
 
+/**
+ * A URI reference relative to the working folder (percent-encoded per segment, so spaces, `#`, `%`
+ * and non-ASCII names survive a URI parser), or a file: URI for a file outside it.
+ */
 function artifactUri(path: string): string {
   if (path === '-') return 'stdin';
   const rel = relative(process.cwd(), path);
-  return rel.startsWith('..') ? pathToFileURL(path).href : rel.split('\\').join('/');
+  if (isAbsolute(rel) || rel === '..' || rel.startsWith(`..${sep}`)) return pathToFileURL(path).href;
+  return rel.split(sep).map(encodeURIComponent).join('/');
 }
 
 export function formatSarif(results: readonly FileResult[]): string {

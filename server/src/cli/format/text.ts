@@ -1,14 +1,15 @@
 import type { FileResult } from '../lint';
 import { countBySeverity } from '../lint';
+import { printable } from './escape';
 
-/** `path:line:col: severity rule-id: message`, 1-based, then one summary line. */
+/** `path:line:col: severity rule-id: message`, 1-based, then one summary line; control characters escaped. */
 export function formatText(results: readonly FileResult[]): string {
   const lines: string[] = [];
   for (const result of results) {
     for (const f of result.findings) {
-      lines.push(`${result.path}:${f.range.start.line + 1}:${f.range.start.character + 1}: ${f.severity} ${f.rule}: ${f.message}`);
+      lines.push(`${printable(result.path)}:${f.range.start.line + 1}:${f.range.start.character + 1}: ${f.severity} ${f.rule}: ${printable(f.message)}`);
       for (const r of f.related ?? []) {
-        lines.push(`    ${r.uri ?? result.path}:${r.range.start.line + 1}:${r.range.start.character + 1}: ${r.message}`);
+        lines.push(`    ${printable(r.uri ?? result.path)}:${r.range.start.line + 1}:${r.range.start.character + 1}: ${printable(r.message)}`);
       }
     }
   }

@@ -100,7 +100,8 @@ export function day(d: Date | undefined): string {
 export function fromNow(d: Date, now: number): string {
   const ms = d.getTime() - now;
   const hours = Math.abs(ms) / 3600_000;
-  const amount = hours < 48 ? `${Math.max(1, Math.round(hours))} hours` : `${Math.round(hours / 24)} days`;
+  const whole = Math.max(1, Math.round(hours));
+  const amount = hours < 48 ? `${whole} hour${whole === 1 ? '' : 's'}` : `${Math.round(hours / 24)} days`;
   return ms >= 0 ? `in ${amount}` : `${amount} ago`;
 }
 

@@ -36,7 +36,10 @@ export function relative(date: Date, now: number): string {
   const ms = date.getTime() - now;
   const days = Math.round(Math.abs(ms) / DAY);
   let amount: string;
-  if (days < 1) amount = `${Math.max(1, Math.round(Math.abs(ms) / 3600000))} hours`;
+  if (days < 1) {
+    const hours = Math.max(1, Math.round(Math.abs(ms) / 3600000));
+    amount = `${hours} hour${hours === 1 ? '' : 's'}`;
+  }
   else if (days < 60) amount = `${days} day${days === 1 ? '' : 's'}`;
   else if (days < 730) amount = `${Math.round(days / 30.44)} months`;
   else amount = `${Math.round(days / 365.25)} years`;

@@ -127,6 +127,12 @@ function finderFor(object: ManifestObject): Finder | undefined {
   return FINDERS[`${group}/${object.kind}`];
 }
 
+/**
+ * The names of standalone PEM files: the extensions of the `pem` language in package.json, which the
+ * editor checks on their own and the CLI lints alike.
+ */
+export const PEM_FILE = /\.(pem|crt|cer)$/i;
+
 /** A PEM file (`.pem`, `.crt`, `.cer`) is one site: the whole text. */
 export function fileSite(text: string, role: SiteRole = 'data'): PemSite {
   const toDocument: OffsetMap = (offset) => offset;

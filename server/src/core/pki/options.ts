@@ -160,7 +160,8 @@ export function parseMtlsInput(input: MtlsInput): { readonly options?: MtlsOptio
   const caDays = Number(caDaysText.trim());
   const leafDays = Number(leafDaysText.trim());
   if (!caDaysProblem && !leafDaysProblem && leafDays > caDays) {
-    problems.push(`The leaf validity (${leafDays} days) must not outlast the CA (${caDays} days): a verifier rejects a leaf once its CA has expired`);
+    const days = (n: number) => `${n} day${n === 1 ? '' : 's'}`;
+    problems.push(`The leaf validity (${days(leafDays)}) must not outlast the CA (${days(caDays)}): a verifier rejects a leaf once its CA has expired`);
   }
 
   if (problems.length > 0) return { problems };

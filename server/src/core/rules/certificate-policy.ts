@@ -52,7 +52,9 @@ function shortDuration(nanos: number): string {
 function describeDuration(nanos: number): string {
   const days = nanos / DAY;
   const years = Number((days / 365).toFixed(1));
-  const human = days >= 730 ? `about ${years} year${years === 1 ? '' : 's'}` : `${Number(days.toFixed(1))} day${days === 1 ? '' : 's'}`;
+  // The plural follows the number as printed: 24.01h is "1 day".
+  const shown = Number(days.toFixed(1));
+  const human = days >= 730 ? `about ${years} year${years === 1 ? '' : 's'}` : `${shown} day${shown === 1 ? '' : 's'}`;
   return `${shortDuration(nanos)} (${human})`;
 }
 
