@@ -115,7 +115,7 @@ export class ClusterExplorer implements vscode.Disposable {
     const session = new ClusterSession(source, {
       watch: config.get<boolean>('cluster.watch', true),
       refreshIntervalMs: Math.max(0, config.get<number>('cluster.refreshInterval', 0)) * 1000,
-      client: { requestTimeoutMs: Math.max(1, config.get<number>('cluster.requestTimeout', 15)) * 1000 },
+      client: { requestTimeoutMs: requestTimeoutSeconds(config.get<unknown>('cluster.requestTimeout', 15)) * 1000 },
       log: (message) => this.output.info(`[cluster] ${message}`),
     });
     this.output.info(`[cluster] reading ${source.kind === 'offline' ? source.path : `the kubeconfig (${source.kubeconfig.setting ? `trustwright.kubeconfig: ${source.kubeconfig.setting}` : source.kubeconfig.kubernetesExtension ? `vs-kubernetes.kubeconfig: ${source.kubeconfig.kubernetesExtension}` : 'KUBECONFIG or ~/.kube/config'}), context ${source.context ?? 'current-context'}`}`);
@@ -235,4 +235,13 @@ export function registerCluster(context: vscode.ExtensionContext, output: vscode
     registerRenewCommand(explorer),
   );
   return explorer;
+}
+
+/**
+ * `trustwright.cluster.requestTimeout` within what package.json allows (at least 1 s), and at most a
+ * day, past which Node's timers fire at once; a value that is not a number (settings.json is edited
+ * by hand) is the default, never "no timeout".
+ */
+function requestTimeoutSeconds(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) ? Math.min(86_400, Math.max(1, value)) : 15;
 }

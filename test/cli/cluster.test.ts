@@ -4,11 +4,12 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFakeCluster, type FakeCluster } from '../cluster/harness';
 import { writeMustGather } from '../cluster/dumps';
+import { ESCAPING_CERTIFICATE, type HostileMode } from '../cluster/fake-apiserver';
 import { opensslVerify } from '../cluster/openssl';
 
 const CLI = join(__dirname, '..', '..', 'dist', 'cli.js');
@@ -115,6 +116,102 @@ describe('trustwright cluster', () => {
     const none = await cli(['list'], { KUBECONFIG: join(dir, 'absent.yaml') });
     assert.equal(none.code, 2);
     assert.match(none.stderr, /KUBECONFIG names no file that exists/);
+  });
+
+  it('--timeout must be a number of seconds above 0: 0 does not turn the timeout off', async () => {
+    for (const value of ['0', '-1', 'abc', '', '1e9']) {
+      const { code, stdout, stderr } = await cli(['list', '-A', `--timeout=${value}`]);
+      assert.equal(code, 2, `--timeout ${value}`);
+      assert.equal(stdout, '');
+      assert.match(stderr, /^trustwright: --timeout takes a number/);
+    }
+  });
+
+  /** Runs `args` while the fake server answers `path` with `mode`. */
+  async function hostile(mode: HostileMode, path: RegExp, args: string[]) {
+    fake.server.hostile = { path, mode };
+    try {
+      return await cli(args);
+    } finally {
+      fake.server.hostile = undefined;
+    }
+  }
+
+  it('a list that drips in slower than the deadline ends with a timeout, not a hang', async () => {
+    const started = Date.now();
+    const { code, stderr } = await hostile('slow-drip', /certificates/, ['list', '-A', '--timeout', '0.5']);
+    assert.ok(Date.now() - started < 20_000, `took ${Date.now() - started} ms`);
+    assert.equal(code, 0, stderr);
+    assert.match(stderr, /warning: the API server is not answering in time \(list certificates\.cert-manager\.io: https:\/\/127\.0\.0\.1:\d+ did not send the whole answer within 2 s\)/);
+    assert.match(stderr, /did not send the whole answer within 2 s; retrying in \d+ ms \(attempt 2 of 4\)/);
+  });
+
+  it('null items in a list are skipped with a note; the server is not called unreachable', async () => {
+    const { code, stderr } = await hostile('malformed-items', /secrets/, ['list', '-A']);
+    assert.equal(code, 0, stderr);
+    assert.match(stderr, /trustwright: list secrets: skipped 3 malformed item\(s\) \(not an object with metadata\.name\)/);
+    assert.doesNotMatch(stderr, /unreachable|TypeError/);
+  });
+
+  it('terminal escape sequences from the server are escaped in text output, kept raw in JSON', async () => {
+    const text = await hostile('escapes', /certificates/, ['list', '-A']);
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(text.stdout, /apps +evil\\u001b\]0;PWNED\\u0007 +False .* ClusterIssuer\/x\\u001b\[2J\n/);
+    assert.doesNotMatch(text.stdout + text.stderr, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+    const json = await hostile('escapes', /certificates/, ['list', '-A', '--format', 'json']);
+    const [certificate] = JSON.parse(json.stdout).certificates;
+    assert.equal(certificate.name, ESCAPING_CERTIFICATE.metadata.name);
+    assert.equal(certificate.readyMessage, ESCAPING_CERTIFICATE.status.conditions[0].message);
+  });
+
+  it('--from: every file it cannot read is named with its reason, and the exit code is 2', async () => {
+    const gather = writeMustGather(fake.cluster, join(dir, 'gather-skips'));
+    const extra = join(gather, 'extra');
+    mkdirSync(extra);
+    writeFileSync(join(extra, 'broken.yaml'), 'kind: Certificate\nmetadata: {name: [unclosed\n');
+    // Each level repeats the one before nine times: 9^13 nodes, were the aliases expanded.
+    const letters = 'abcdefghijklmn';
+    const levels = [...letters.slice(1)].map((l, i) => `${l}: &${l} [${Array(9).fill(`*${letters[i]}`).join(', ')}]`);
+    writeFileSync(join(extra, 'bomb.yaml'), ['a: &a [x, x, x, x, x, x, x, x, x]', ...levels].join('\n') + '\n');
+    writeFileSync(join(extra, 'binary.yaml'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52]));
+    writeFileSync(join(extra, 'huge.yaml'), '');
+    truncateSync(join(extra, 'huge.yaml'), 65 * 1024 * 1024);
+    const { code, stdout, stderr } = await cli(['list', '--from', gather, '--expiring', '30d'], { KUBECONFIG: join(dir, 'absent') });
+    assert.equal(code, 2, stderr);
+    assert.match(stdout, /CERTIFICATES \(2\)/, 'what could be read is still listed');
+    const skipped = stderr.split('\n').filter((l) => l.startsWith('trustwright: warning: skipped '));
+    assert.deepEqual(
+      skipped.map((l) => l.replace(/^trustwright: warning: skipped /, '').replace(/ \(.*$/, '')),
+      [`${join(extra, 'binary.yaml')}: a binary file, not YAML or JSON`, `${join(extra, 'bomb.yaml')}: not YAML or JSON`, `${join(extra, 'broken.yaml')}: not YAML or JSON`, `${join(extra, 'huge.yaml')}: larger than 64 MiB`],
+    );
+    assert.match(stderr, /bomb\.yaml: not YAML or JSON \(.*alias/i);
+  });
+
+  it('an unusable source prints the error alone, no empty tables', async () => {
+    const runs = [
+      await cli(['list', '--from', join(dir, 'nonexistent')]),
+      await cli(['list', '-A'], { KUBECONFIG: join(dir, 'absent.yaml') }),
+      await cli(['list', '--kubeconfig', join(dir, 'absent.yaml')]),
+      await cli(['list', '--context', 'nope']),
+    ];
+    for (const run of runs) {
+      assert.equal(run.code, 2, run.stderr);
+      assert.equal(run.stdout, '');
+      assert.equal(run.stderr.split('\n').filter(Boolean).length, 1, run.stderr);
+    }
+    assert.match(runs[0].stderr, /^trustwright: cannot read .*nonexistent: ENOENT\n$/);
+    assert.match(runs[3].stderr, /^trustwright: the kubeconfig has no context named "nope"; it has: fake-admin\n$/);
+  });
+
+  it('speaks of --kubeconfig, not the editor setting, and says a 401 once', async () => {
+    const none = await cli(['list'], { KUBECONFIG: undefined });
+    assert.equal(none.code, 2);
+    assert.equal(none.stderr, 'trustwright: no kubeconfig found: set KUBECONFIG, create ~/.kube/config, or pass --kubeconfig FILE\n');
+    const wrong = fake.writeKubeconfig('cli-wrong-token', { user: { token: 'not-a-known-token' } });
+    const refused = await cli(['list', '-A'], { KUBECONFIG: wrong });
+    assert.equal(refused.code, 2);
+    assert.equal(refused.stderr.match(/refused the credentials/g)?.length, 1, refused.stderr);
+    assert.match(refused.stderr, /^trustwright: warning: the API server refused the credentials \(401 Unauthorized\): Unauthorized$/m);
   });
 
   it('usage errors are exit code 2', async () => {

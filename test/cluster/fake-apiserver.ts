@@ -112,9 +112,17 @@ const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 /**
  * What a broken or malicious API server might send: a redirect to another host, a body that is not
  * JSON, a body that never stops, a watch line that never ends, continue tokens that never stop (or
- * repeat).
+ * repeat), a valid answer sent one byte every 100 ms (never idle long enough to time out), list
+ * items that are not objects, and names and messages full of terminal escape sequences.
  */
-export type HostileMode = 'redirect' | 'not-json' | 'huge' | 'endless-line' | 'endless-pages' | 'repeated-token';
+export type HostileMode = 'redirect' | 'not-json' | 'huge' | 'endless-line' | 'endless-pages' | 'repeated-token' | 'slow-drip' | 'malformed-items' | 'escapes';
+
+/** A Certificate whose every string a terminal would obey, were it printed raw. */
+export const ESCAPING_CERTIFICATE = {
+  metadata: { name: 'evil\u001b]0;PWNED\u0007', namespace: 'apps', resourceVersion: '1' },
+  spec: { secretName: 'evil-tls', issuerRef: { kind: 'ClusterIssuer', name: 'x\u001b[2J' } },
+  status: { conditions: [{ type: 'Ready', status: 'False', reason: 'Bad\u009b31m', message: 'line\u001b[1Aup' }] },
+};
 
 export class FakeApiServer {
   private readonly server: Server;
@@ -295,6 +303,22 @@ export class FakeApiServer {
         return this.reply(res, 200, { kind: 'List', apiVersion: 'v1', metadata: { continue: `token-${Math.random()}`, resourceVersion: '1' }, items: [] });
       case 'repeated-token':
         return this.reply(res, 200, { kind: 'List', apiVersion: 'v1', metadata: { continue: 'the-same-token', resourceVersion: '1' }, items: [] });
+      case 'slow-drip': {
+        const text = JSON.stringify({ kind: 'List', apiVersion: 'v1', metadata: { resourceVersion: '1' }, items: [] }).padEnd(4096);
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.flushHeaders();
+        let sent = 0;
+        const timer = setInterval(() => {
+          if (res.destroyed || sent >= text.length) return void (clearInterval(timer), res.end());
+          res.write(text[sent++]);
+        }, 100);
+        res.on('close', () => clearInterval(timer));
+        return;
+      }
+      case 'malformed-items':
+        return this.reply(res, 200, { kind: 'List', apiVersion: 'v1', metadata: { resourceVersion: '1' }, items: [null, 42, { metadata: {} }, { metadata: { name: 'fine', namespace: 'apps' } }] });
+      case 'escapes':
+        return this.reply(res, 200, { kind: 'List', apiVersion: 'v1', metadata: { resourceVersion: '1' }, items: [ESCAPING_CERTIFICATE] });
       case 'huge':
       case 'endless-line': {
         // A body (or one watch line) that never ends: written until the client hangs up.

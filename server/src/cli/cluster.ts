@@ -3,12 +3,14 @@
 // ~/.kube/config), same context choice (--context, else current-context), same offline source
 // (--from PATH). Reads only, and lists once: no watch.
 import { parseArgs } from 'node:util';
-import { ClusterFault, faultLabel } from '../core/cluster/faults';
+import { DEADLINE_FACTOR } from '../core/cluster/client';
+import { ClusterFault, faultLabel, faultSentence } from '../core/cluster/faults';
 import { RESOURCES, type ResourceKey } from '../core/cluster/resources';
-import { ClusterSession, itemsOf, type ClusterSnapshot } from '../core/cluster/session';
+import { ClusterSession, itemsOf, type ClusterSnapshot, type ClusterSource } from '../core/cluster/session';
 import { bundleStatus, certificateStatus, day, issuerStatus, secretStatus, HEALTH_WORDS, type Health } from '../core/cluster/status';
 import { bundleReach, type ObjectRef } from '../core/cluster/tree';
 import { checkSecretAgainstBundle } from '../core/cluster/verify-bundle';
+import { printable } from './format/escape';
 import { UsageError } from './lint';
 import type { Io } from './main';
 
@@ -19,13 +21,16 @@ export const CLUSTER_HELP = `Usage:
       the namespaces they reach) and TLS Secrets (subject, SANs, issuer, expiry). Without -A or -n,
       the context's namespace, as kubectl does; an offline source (--from) shows every namespace.
       With --expiring, only Certificates and Secrets expiring within that time (or expired) are
-      listed, and the exit code is 1 when there is any.
+      listed, and the exit code is 1 when there is any. Exit code 2: a usage error, nothing could
+      be read, or (--from) a file was skipped as unreadable (each one is named on stderr).
   trustwright cluster verify SECRET --bundle BUNDLE --namespace N [--context C] [--kubeconfig FILE | --from PATH]
                            [--trust-namespace cert-manager] [--host NAME] [--format text|json]
       Would a client in namespace N, trusting what BUNDLE delivers there, accept the server
       certificate in SECRET ([NAMESPACE/]NAME)? BUNDLE is NAME, Bundle/NAME or ClusterBundle/NAME.
       Exit code 0: accepted, 1: rejected.
   --from PATH reads \`kubectl get … -o yaml\` output, a folder of manifests or a must-gather instead of a cluster.
+  --timeout S: seconds a request may wait for an answer (or for more of one) before it is retried
+      (default 15); a whole answer must arrive within ${DEADLINE_FACTOR} × S, however steadily it comes.
 `;
 
 const DAY = 86400_000;
@@ -40,14 +45,34 @@ function parseWindow(text: string): number {
 function positiveNumber(text: string | undefined, name: string, fallback: number): number {
   if (text === undefined) return fallback;
   const value = Number(text);
-  if (!Number.isFinite(value) || value < 0) throw new UsageError(`${name} takes a number (got "${text}")`);
+  if (!text.trim() || !Number.isFinite(value) || value < 0) throw new UsageError(`${name} takes a number (got "${text}")`);
   return value;
+}
+
+/** A day at most: Node cuts longer timers to 1 ms, and 0 would mean no timeout at all. */
+const MAX_TIMEOUT_SECONDS = 86_400;
+
+function timeoutSeconds(text: string | undefined): number {
+  const value = positiveNumber(text, '--timeout', 15);
+  if (value <= 0 || value > MAX_TIMEOUT_SECONDS) throw new UsageError(`--timeout takes a number of seconds above 0 and at most ${MAX_TIMEOUT_SECONDS} (got "${text}")`);
+  return value;
+}
+
+/** One line on stderr; what came from a server or a file cannot drive the terminal. */
+function warn(io: Io, message: string): void {
+  io.stderr(`trustwright: ${printable(message)}\n`);
+}
+
+/** A table cell, on one line and with every control character escaped. */
+function cell(text: string): string {
+  return printable(text).replace(/\n/g, '\\n').replace(/\t/g, '\\t');
 }
 
 function table(rows: readonly (readonly string[])[]): string {
   if (rows.length === 0) return '';
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]))).join('  ').trimEnd()).join('\n') + '\n';
+  const cells = rows.map((r) => r.map(cell));
+  const widths = cells[0].map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
+  return cells.map((r) => r.map((text, i) => (i === r.length - 1 ? text : text.padEnd(widths[i]))).join('  ').trimEnd()).join('\n') + '\n';
 }
 
 interface Common {
@@ -57,27 +82,40 @@ interface Common {
 
 async function open(values: { context?: string; kubeconfig?: string; from?: string; timeout?: string }, io: Io, resources: readonly ResourceKey[], onlyNamespace?: string): Promise<Common> {
   if (values.from && (values.context || values.kubeconfig)) throw new UsageError('--from reads a file or folder; it cannot be combined with --context or --kubeconfig');
-  const timeoutMs = positiveNumber(values.timeout, '--timeout', 15) * 1000;
-  const session = new ClusterSession(values.from ? { kind: 'offline', path: values.from } : { kind: 'live', kubeconfig: { setting: values.kubeconfig }, context: values.context }, {
+  const timeoutMs = timeoutSeconds(values.timeout) * 1000;
+  const session = new ClusterSession(values.from ? { kind: 'offline', path: values.from } : liveSource(values), {
     watch: false,
     resources,
     onlyNamespace,
     client: { requestTimeoutMs: timeoutMs },
-    // Retries are worth reporting; the one-line summary of each list is not.
+    // Retries and skipped malformed items are worth reporting; the one-line summary of each list is not.
     log: (message) => {
-      if (/retrying|listing namespace/.test(message)) io.stderr(`trustwright: ${message}\n`);
+      if (/retrying|listing namespace|malformed/.test(message)) warn(io, message);
     },
   });
   await session.start();
-  return { session, snapshot: session.snapshot() };
+  const snapshot = session.snapshot();
+  if (snapshot.fault) {
+    // The source itself is unusable (no such path, no kubeconfig, no such context): the error alone.
+    session.dispose();
+    throw snapshot.fault;
+  }
+  return { session, snapshot };
+}
+
+function liveSource(values: { context?: string; kubeconfig?: string }): ClusterSource {
+  return { kind: 'live', kubeconfig: { setting: values.kubeconfig, settingHint: 'pass --kubeconfig FILE' }, context: values.context };
+}
+
+/** Every input an offline source could not read, named on stderr; true when there was any. */
+function reportSkipped(snapshot: ClusterSnapshot, io: Io): boolean {
+  const skipped = snapshot.offline?.skipped ?? [];
+  for (const line of skipped) warn(io, `warning: skipped ${line}`);
+  return skipped.length > 0;
 }
 
 /** Faults to stderr; true when nothing at all could be read. */
 function reportFaults(snapshot: ClusterSnapshot, keys: readonly ResourceKey[], io: Io): boolean {
-  if (snapshot.fault) {
-    io.stderr(`trustwright: ${snapshot.fault.message}\n`);
-    return true;
-  }
   let failed = 0;
   const lines = new Set<string>();
   for (const key of keys) {
@@ -85,10 +123,9 @@ function reportFaults(snapshot: ClusterSnapshot, keys: readonly ResourceKey[], i
     if (!state.fault) continue;
     if (state.fault.kind !== 'missing') failed++;
     // The same cause (an unreachable server) is said once, not once per kind.
-    const label = faultLabel(state.fault, state.type);
-    lines.add(`trustwright: ${state.fault.kind === 'missing' ? 'note' : 'warning'}: ${label}${state.fault.kind === 'missing' || state.fault.message === label ? '' : ` (${state.fault.message})`}\n`);
+    lines.add(state.fault.kind === 'missing' ? `note: ${faultLabel(state.fault, state.type)}` : `warning: ${faultSentence(state.fault, state.type)}`);
   }
-  for (const line of lines) io.stderr(line);
+  for (const line of lines) warn(io, line);
   return failed > 0 && keys.every((k) => snapshot.resources[k].fault && snapshot.resources[k].phase !== 'ready');
 }
 
@@ -103,12 +140,8 @@ export async function clusterCommand(args: readonly string[], io: Io): Promise<n
     }
     throw new UsageError(`unknown cluster command "${sub}"; try trustwright cluster --help`);
   } catch (error) {
-    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      io.stderr(`trustwright: ${(error as Error).message}\n`);
-      return 2;
-    }
-    if (error instanceof ClusterFault) {
-      io.stderr(`trustwright: ${error.message}\n`);
+    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') || error instanceof ClusterFault) {
+      warn(io, (error as Error).message);
       return 2;
     }
     throw error;
@@ -142,7 +175,7 @@ async function list(args: readonly string[], io: Io): Promise<number> {
   // kubectl's rule: the context's namespace unless -n or -A says otherwise (offline: every namespace).
   let onlyNamespace = values.namespace;
   if (!onlyNamespace && !values['all-namespaces'] && !values.from) {
-    const probe = new ClusterSession({ kind: 'live', kubeconfig: { setting: values.kubeconfig }, context: values.context }, { resources: [] });
+    const probe = new ClusterSession(liveSource(values), { resources: [] });
     await probe.start();
     onlyNamespace = probe.context?.namespace;
     probe.dispose();
@@ -172,6 +205,7 @@ async function list(args: readonly string[], io: Io): Promise<number> {
       .filter((s) => due(s.leaf?.notAfter))
       .sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
 
+    const skipped = reportSkipped(snapshot, io);
     const nothingRead = reportFaults(snapshot, LIST_KEYS.filter((k) => k !== 'namespaces'), io);
     if (values.format === 'json') {
       io.stdout(
@@ -227,11 +261,11 @@ async function list(args: readonly string[], io: Io): Promise<number> {
       );
     } else {
       const out: string[] = [];
-      out.push(
+      const heading =
         snapshot.source === 'live'
-          ? `Context ${snapshot.name} (${snapshot.location}), ${onlyNamespace ? `namespace ${onlyNamespace}` : 'all namespaces'}${window !== undefined ? `, expiring within ${values.expiring}` : ''}\n`
-          : `Offline source ${snapshot.location}${values.namespace ? `, namespace ${values.namespace}` : ''}${window !== undefined ? `, expiring within ${values.expiring}` : ''}\n`,
-      );
+          ? `Context ${snapshot.name} (${snapshot.location}), ${onlyNamespace ? `namespace ${onlyNamespace}` : 'all namespaces'}${window !== undefined ? `, expiring within ${values.expiring}` : ''}`
+          : `Offline source ${snapshot.location}${values.namespace ? `, namespace ${values.namespace}` : ''}${window !== undefined ? `, expiring within ${values.expiring}` : ''}`;
+      out.push(`${cell(heading)}\n`);
       const state = (h: Health) => HEALTH_WORDS[h];
       out.push(`\nCERTIFICATES (${certificates.length})\n`);
       out.push(
@@ -260,7 +294,8 @@ async function list(args: readonly string[], io: Io): Promise<number> {
       );
       io.stdout(out.join(''));
     }
-    if (nothingRead) return 2;
+    // A dump with a file skipped may hide exactly what was asked about: never a clean "nothing expiring".
+    if (nothingRead || skipped) return 2;
     return window !== undefined && certificates.length + secrets.length > 0 ? 1 : 0;
   } finally {
     session.dispose();
@@ -307,7 +342,7 @@ async function verify(args: readonly string[], io: Io): Promise<number> {
   const keys: ResourceKey[] = ['namespaces', 'bundles', 'clusterbundles'];
   const { session, snapshot } = await open(values, io, values.from ? [...keys, 'tlsSecrets'] : keys);
   try {
-    if (snapshot.fault) throw snapshot.fault;
+    reportSkipped(snapshot, io);
     let secret = parseSecret(positionals[0], snapshot.namespace);
     if (!secret.namespace) {
       // Offline, without a namespace: the one Secret of that name, if there is only one.
@@ -318,7 +353,7 @@ async function verify(args: readonly string[], io: Io): Promise<number> {
     const bundle = parseBundle(values.bundle, snapshot);
     for (const key of ['bundles', 'clusterbundles'] as const) {
       const fault = snapshot.resources[key].fault;
-      if (fault && key === bundle.resource) throw new ClusterFault(fault.kind, `${faultLabel(fault, RESOURCES[key])}: ${fault.message}`);
+      if (fault && key === bundle.resource) throw new ClusterFault(fault.kind, faultSentence(fault, RESOURCES[key]));
     }
     const result = await checkSecretAgainstBundle({
       snapshot,
@@ -354,7 +389,7 @@ async function verify(args: readonly string[], io: Io): Promise<number> {
       }
       out.push(`Trusted certificates: ${result.verdict.anchors}, from ${result.bundleSource}`);
       for (const note of result.notes) out.push(`Note: ${note}`);
-      io.stdout(out.join('\n') + '\n');
+      io.stdout(out.map(printable).join('\n') + '\n');
     }
     return result.accepted ? 0 : 1;
   } finally {

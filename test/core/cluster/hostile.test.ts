@@ -55,6 +55,45 @@ describe('KubeClient against a hostile API server', () => {
     assert.match(g.message, /sent the same continue token twice/);
   });
 
+  it('ends a request whose answer drips in slower than its deadline (4 × the request timeout)', async () => {
+    hostile('slow-drip');
+    const started = Date.now();
+    const f = await fault(clientFor(fake.kubeconfig, { requestTimeoutMs: 300, attempts: 1 }).list(RESOURCES.certificates));
+    const elapsed = Date.now() - started;
+    assert.equal(f.kind, 'timeout');
+    assert.match(f.message, /^list certificates\.cert-manager\.io: https:\/\/127\.0\.0\.1:\d+ did not send the whole answer within 1\.2 s$/);
+    assert.ok(elapsed >= 1100 && elapsed < 3000, `ended after ${elapsed} ms`);
+  });
+
+  it('keeps a quiet watch open past the deadline of ordinary requests', async () => {
+    fake.server.hostile = undefined;
+    const client = clientFor(fake.kubeconfig, { requestTimeoutMs: 200 });
+    const stop = new AbortController();
+    const timer = setTimeout(() => stop.abort(), 1500);
+    const started = Date.now();
+    await client.watch(RESOURCES.certificates, { resourceVersion: String(fake.server.resourceVersion), signal: stop.signal, onEvent: () => undefined });
+    clearTimeout(timer);
+    assert.ok(Date.now() - started >= 1400, 'the watch stayed open until it was stopped');
+  });
+
+  it('skips list items that are not objects with a name, with a note, and keeps the rest', async () => {
+    hostile('malformed-items');
+    const logs: string[] = [];
+    const result = await clientFor(fake.kubeconfig, {}, logs).list(RESOURCES.certificates);
+    assert.deepEqual(result.items.map((i) => i.metadata.name), ['fine']);
+    assert.deepEqual(logs, ['list certificates.cert-manager.io: skipped 3 malformed item(s) (not an object with metadata.name)']);
+  });
+
+  it('names what was asked once in a retry message', async () => {
+    fake.server.hostile = undefined;
+    fake.server.fail({ path: /certificates/, status: 503, count: 1 });
+    const logs: string[] = [];
+    await clientFor(fake.kubeconfig, {}, logs).list(RESOURCES.certificates);
+    const retry = logs.find((l) => /retrying/.test(l));
+    assert.ok(retry, logs.join('\n'));
+    assert.match(retry, /^list certificates\.cert-manager\.io: the API server answered 503: Internal error occurred: injected by the test; retrying in \d+ ms \(attempt 2 of 4\)$/);
+  });
+
   it('recovers once the server behaves again', async () => {
     fake.server.hostile = undefined;
     const result = await clientFor(fake.kubeconfig).list(RESOURCES.certificates);

@@ -9,13 +9,19 @@ import * as https from 'node:https';
 import type { IncomingMessage } from 'node:http';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { VERSION } from '../version';
-import { ClusterFault, faultFromError, faultFromStatus } from './faults';
+import { about, ClusterFault, faultFromError, faultFromStatus } from './faults';
 import type { ContextInfo } from './kubeconfig';
 import { collectionPath, LAST_APPLIED, objectPath, objectReviver, secretReviver, type KubeObject, type ResourceType } from './resources';
 
 export interface ClientOptions {
   /** A request with no response (or a response that stops) for this long fails with `timeout`. */
   readonly requestTimeoutMs?: number;
+  /**
+   * A whole request (headers and body) that takes longer than this fails with `timeout`, however
+   * steadily the bytes come: a server that sends one byte a second never trips the idle timeout.
+   * Default: DEADLINE_FACTOR × requestTimeoutMs. Watches, which are meant to stay open, have none.
+   */
+  readonly requestDeadlineMs?: number;
   /** Attempts for a read that meets 429, 5xx, a reset or a timeout (the first included). */
   readonly attempts?: number;
   readonly retryBaseMs?: number;
@@ -63,6 +69,9 @@ const DEFAULTS = {
   maxPages: 2_000,
 };
 
+/** A list page of a few MB arrives well within four idle timeouts on any link that works at all. */
+export const DEADLINE_FACTOR = 4;
+
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(new ClusterFault('timeout', 'aborted'));
@@ -97,13 +106,39 @@ function jwtExpired(authorization: string | undefined, now = Date.now()): boolea
   }
 }
 
+interface JsonRequest {
+  readonly query?: Record<string, string | undefined>;
+  readonly body?: unknown;
+  readonly reviver?: (key: string, value: unknown) => unknown;
+  readonly signal?: AbortSignal;
+}
+
+/** Seconds for a message: 15 for 15 000 ms, 0.3 for 300 ms. */
+function seconds(ms: number): number {
+  return Math.round(ms / 100) / 10;
+}
+
 interface Opened {
   readonly response: IncomingMessage;
   readonly tokenExpired: boolean;
 }
 
-function readBody(response: IncomingMessage, limit = Infinity): Promise<string> {
+/** The fault a request ended by `signal` reports: the deadline's own, or a plain abort. */
+function abortFault(signal: AbortSignal): ClusterFault {
+  return signal.reason instanceof ClusterFault ? signal.reason : new ClusterFault('timeout', 'aborted');
+}
+
+function readBody(response: IncomingMessage, limit = Infinity, signal?: AbortSignal): Promise<string> {
   return new Promise((resolve, reject) => {
+    if (signal) {
+      const onAbort = () => {
+        reject(abortFault(signal));
+        response.destroy();
+      };
+      if (signal.aborted) return onAbort();
+      signal.addEventListener('abort', onAbort, { once: true });
+      response.once('close', () => signal.removeEventListener('abort', onAbort));
+    }
     const chunks: Buffer[] = [];
     let size = 0;
     response.on('data', (chunk: Buffer) => {
@@ -120,6 +155,12 @@ function readBody(response: IncomingMessage, limit = Infinity): Promise<string> 
     response.on('error', reject);
     response.on('aborted', () => reject(new ClusterFault('unreachable', 'the response was cut off')));
   });
+}
+
+/** An item the views can hold: a JSON object with a name (a broken server may send `null`). */
+function isObject(item: unknown): item is KubeObject {
+  const metadata = (item as KubeObject | null)?.metadata;
+  return typeof item === 'object' && item !== null && typeof metadata === 'object' && metadata !== null && typeof metadata.name === 'string' && metadata.name !== '';
 }
 
 /** Redirects are never followed: a credential-bearing request must not go to another host. */
@@ -182,47 +223,65 @@ export class KubeClient {
         request.setTimeout(0);
         resolve({ response, tokenExpired });
       });
-      request.setTimeout(timeoutMs, () => request.destroy(new ClusterFault('timeout', `${this.server} did not answer within ${Math.round(timeoutMs / 1000)} s`)));
-      request.on('error', (error) => fail(signal?.aborted ? new ClusterFault('timeout', 'aborted') : error));
+      request.setTimeout(timeoutMs, () => request.destroy(new ClusterFault('timeout', `${this.server} did not answer within ${seconds(timeoutMs)} s`)));
+      request.on('error', (error) => fail(signal?.aborted ? abortFault(signal) : error));
       if (body !== undefined) request.write(body);
       request.end();
     });
   }
 
   /**
-   * A JSON request with retries: reads retry on 429 (after Retry-After), 5xx, resets and timeouts,
-   * up to `attempts` in all; writes only on 429, which the server did not process.
+   * One JSON exchange, no retry, bounded as a whole: the deadline covers the headers and the body,
+   * so a server that drips its answer cannot hold the request open past it.
    */
-  async request<T>(method: string, path: string, what: string, init: { query?: Record<string, string | undefined>; body?: unknown; reviver?: (key: string, value: unknown) => unknown; signal?: AbortSignal } = {}): Promise<T> {
-    const { attempts, retryBaseMs, retryMaxMs, requestTimeoutMs } = this.options;
+  private async exchange<T>(method: string, path: string, what: string, body: string | undefined, init: JsonRequest): Promise<T> {
+    const { requestTimeoutMs } = this.options;
+    const deadlineMs = this.options.requestDeadlineMs ?? DEADLINE_FACTOR * requestTimeoutMs;
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(new ClusterFault('timeout', `${what}: ${this.server} did not send the whole answer within ${seconds(deadlineMs)} s`)), deadlineMs);
+    const signal = init.signal ? AbortSignal.any([init.signal, deadline.signal]) : deadline.signal;
+    try {
+      const { response, tokenExpired } = await this.open(method, path, init.query ?? {}, body, requestTimeoutMs, signal);
+      response.setTimeout(requestTimeoutMs, () => response.destroy(new ClusterFault('timeout', `${this.server} stopped sending the response for ${seconds(requestTimeoutMs)} s`)));
+      let text: string;
+      try {
+        text = await readBody(response, this.options.maxResponseBytes, signal);
+      } catch (error) {
+        throw faultFromError(error, this.server);
+      }
+      const status = response.statusCode ?? 0;
+      if (status >= 300 && status < 400) throw redirectFault(what, response);
+      if (status < 200 || status >= 300) {
+        const retryAfter = Number(response.headers['retry-after']);
+        throw faultFromStatus(status, text, what, Number.isFinite(retryAfter) ? retryAfter : undefined, tokenExpired);
+      }
+      try {
+        return JSON.parse(text, init.reviver) as T;
+      } catch {
+        throw new ClusterFault('bad-response', `${what}: the API server's answer is not JSON`);
+      }
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /**
+   * A JSON request with retries: reads retry on 429 (after Retry-After), 5xx, resets and timeouts
+   * (the deadline's included), up to `attempts` in all; writes only on 429, which the server did not
+   * process.
+   */
+  async request<T>(method: string, path: string, what: string, init: JsonRequest = {}): Promise<T> {
+    const { attempts, retryBaseMs, retryMaxMs } = this.options;
     const body = init.body === undefined ? undefined : JSON.stringify(init.body);
     for (let attempt = 1; ; attempt++) {
       try {
-        const { response, tokenExpired } = await this.open(method, path, init.query ?? {}, body, requestTimeoutMs, init.signal);
-        response.setTimeout(requestTimeoutMs, () => response.destroy(new ClusterFault('timeout', `${this.server} stopped sending the response for ${Math.round(requestTimeoutMs / 1000)} s`)));
-        let text: string;
-        try {
-          text = await readBody(response, this.options.maxResponseBytes);
-        } catch (error) {
-          throw faultFromError(error, this.server);
-        }
-        const status = response.statusCode ?? 0;
-        if (status >= 300 && status < 400) throw redirectFault(what, response);
-        if (status < 200 || status >= 300) {
-          const retryAfter = Number(response.headers['retry-after']);
-          throw faultFromStatus(status, text, what, Number.isFinite(retryAfter) ? retryAfter : undefined, tokenExpired);
-        }
-        try {
-          return JSON.parse(text, init.reviver) as T;
-        } catch {
-          throw new ClusterFault('bad-response', `${what}: the API server's answer is not JSON`);
-        }
+        return await this.exchange<T>(method, path, what, body, init);
       } catch (error) {
         const fault = faultFromError(error, this.server);
         const retryable = method === 'GET' ? fault.transient : fault.kind === 'throttled';
         if (!retryable || attempt >= attempts || init.signal?.aborted) throw fault;
         const wait = fault.retryAfter !== undefined ? Math.min(fault.retryAfter * 1000, retryMaxMs) : backoffDelay(attempt, retryBaseMs, retryMaxMs);
-        this.log(`${what}: ${fault.message}; retrying in ${wait} ms (attempt ${attempt + 1} of ${attempts})`);
+        this.log(`${about(what, fault.message)}; retrying in ${wait} ms (attempt ${attempt + 1} of ${attempts})`);
         await sleep(wait, init.signal);
       }
     }
@@ -241,25 +300,30 @@ export class KubeClient {
       let token: string | undefined;
       let resourceVersion = '';
       let pages = 0;
+      let malformed = 0;
       const seen = new Set<string>();
       try {
         do {
           if (pages >= this.options.maxPages) {
             throw new ClusterFault('bad-response', `${what}: the API server kept sending continue tokens past ${this.options.maxPages} pages; the list was cut off`);
           }
-          const page = await this.request<{ items?: KubeObject[]; metadata?: { continue?: string; resourceVersion?: string } }>('GET', path, what, {
+          const page = await this.request<{ items?: unknown[]; metadata?: { continue?: string; resourceVersion?: string } }>('GET', path, what, {
             query: { limit: String(this.options.pageSize), continue: token, fieldSelector: type.fieldSelector },
             reviver: this.reviverFor(type),
             signal: options.signal,
           });
           if (!Array.isArray(page.items)) throw new ClusterFault('bad-response', `${what}: the answer has no items`);
           pages++;
-          for (const item of page.items) items.push(item);
+          for (const item of page.items) {
+            if (isObject(item)) items.push(item);
+            else malformed++;
+          }
           token = page.metadata?.continue || undefined;
           if (token && seen.has(token)) throw new ClusterFault('bad-response', `${what}: the API server sent the same continue token twice; the list was cut off`);
           if (token) seen.add(token);
           resourceVersion = page.metadata?.resourceVersion ?? resourceVersion;
         } while (token);
+        if (malformed > 0) this.log(`${what}: skipped ${malformed} malformed item(s) (not an object with metadata.name)`);
         return { items, resourceVersion, pages };
       } catch (error) {
         const fault = error as ClusterFault;
@@ -346,12 +410,14 @@ export class KubeClient {
     } catch {
       return finish(new ClusterFault('bad-response', `${what}: a watch event is not JSON`));
     }
+    if (!event || typeof event !== 'object') return;
     if (event.type === 'ERROR') {
       const code = Number(event.object?.code) || 500;
       return finish(faultFromStatus(code, JSON.stringify({ kind: 'Status', message: event.object?.message }), what));
     }
-    if (!event.object?.metadata) return;
-    if (event.type === 'ADDED' || event.type === 'MODIFIED' || event.type === 'DELETED' || event.type === 'BOOKMARK') onEvent(event.type, event.object);
+    // A bookmark carries only a resourceVersion; every other event, a whole object.
+    if (event.type === 'BOOKMARK' && event.object?.metadata) onEvent('BOOKMARK', event.object);
+    else if ((event.type === 'ADDED' || event.type === 'MODIFIED' || event.type === 'DELETED') && isObject(event.object)) onEvent(event.type, event.object);
   }
 
   async get(type: ResourceType, namespace: string | undefined, name: string, signal?: AbortSignal): Promise<KubeObject> {

@@ -86,6 +86,14 @@ export function faultFromStatus(status: number, body: string, what: string, retr
   }
 }
 
+/**
+ * `message` about `subject`, naming the subject once: faults made from an HTTP status already begin
+ * with what was asked (`list certificates.cert-manager.io: …`), socket faults do not.
+ */
+export function about(subject: string, message: string, stem = subject): string {
+  return message.startsWith(stem) ? message : `${subject}: ${message}`;
+}
+
 const TLS_CODES = /^(ERR_TLS_|CERT_|UNABLE_TO_|SELF_SIGNED|DEPTH_ZERO|ERR_SSL_|HOSTNAME_MISMATCH|ERR_OSSL)/;
 
 /** A socket-level error, in words that say what to check. */
@@ -113,6 +121,17 @@ export function faultFromError(error: unknown, server: string): ClusterFault {
     default:
       return new ClusterFault('unreachable', `cannot talk to ${server}: ${e?.message ?? String(error)}`);
   }
+}
+
+/**
+ * A fault in one sentence for a log or a terminal: the node's label with the fault's own message
+ * after it, or the message alone when it already says what the label says (a 401, a 403).
+ */
+export function faultSentence(fault: ClusterFault, type: ResourceType): string {
+  const label = faultLabel(fault, type);
+  if (fault.message === label) return label;
+  const gist = label.replace(/\s*\([^)]*\)/g, '');
+  return fault.message.includes(gist) ? fault.message : `${label} (${fault.message})`;
 }
 
 /** The line a tree node shows for a fault on one resource. */

@@ -19,6 +19,8 @@ export type KubeconfigOrigin = 'trustwright.kubeconfig' | 'vs-kubernetes.kubecon
 export interface KubeconfigSources {
   /** `trustwright.kubeconfig`. */
   readonly setting?: string | readonly string[];
+  /** How to name a kubeconfig explicitly, for messages: `set trustwright.kubeconfig` unless given (the CLI's flag). */
+  readonly settingHint?: string;
   /** The Kubernetes extension's `vs-kubernetes.kubeconfig`. */
   readonly kubernetesExtension?: string;
   /** Defaults to process.env. */
@@ -104,7 +106,7 @@ export function loadKubeconfig(sources: KubeconfigSources = {}): LoadedKubeconfi
   const merged: Parts = { clusters: [], users: [], contexts: [] };
   for (const file of files) {
     if (origin === '~/.kube/config' && !existsSync(file)) {
-      throw new ClusterFault('config', 'no kubeconfig found: set KUBECONFIG, create ~/.kube/config, or set trustwright.kubeconfig');
+      throw new ClusterFault('config', `no kubeconfig found: set KUBECONFIG, create ~/.kube/config, or ${sources.settingHint ?? 'set trustwright.kubeconfig'}`);
     }
     const parts = readFile(file);
     firstWins(merged.clusters, parts.clusters);

@@ -51,6 +51,24 @@ function files(root: string, out: string[]): void {
   }
 }
 
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * A file's text; a binary file (invalid UTF-8, or NUL bytes) is refused, since YAML would read most
+ * of them as one plain string and the file would vanish without a word.
+ */
+function readText(file: string): string {
+  let text: string;
+  try {
+    text = UTF8.decode(readFileSync(file));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_ENCODING_INVALID_ENCODED_DATA') throw new Error('a binary file, not YAML or JSON (not UTF-8 text)');
+    throw error;
+  }
+  if (text.includes('\0')) throw new Error('a binary file, not YAML or JSON (NUL bytes)');
+  return text;
+}
+
 /** Objects in one file: documents, and the items of any `List` or `*List` among them. */
 function objectsIn(text: string, json: boolean): unknown[] {
   const values: unknown[] = json ? [JSON.parse(text)] : parseAllDocuments(text).map((d) => {
@@ -89,7 +107,7 @@ export function readOfflineSource(path: string): OfflineData {
         skipped.push(`${file}: larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB`);
         continue;
       }
-      text = readFileSync(file, 'utf8');
+      text = readText(file);
     } catch (error) {
       skipped.push(`${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
       continue;

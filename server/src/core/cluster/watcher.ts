@@ -5,7 +5,7 @@
 // cause goes away. A kind whose cluster-wide list is forbidden is listed in the context's own
 // namespace instead, when the context names one.
 import { backoffDelay, type KubeClient } from './client';
-import { ClusterFault } from './faults';
+import { about, ClusterFault } from './faults';
 import { objectKey, type KubeObject, type ResourceType } from './resources';
 
 export type Phase = 'loading' | 'ready' | 'failed';
@@ -117,6 +117,11 @@ export class ResourceWatcher {
     return `${this.type.qualified}${this.scope ? ` (namespace ${this.scope})` : ''}`;
   }
 
+  /** A fault's message for the log, naming the verb and kind once (the client's own may already). */
+  private about(verb: 'list' | 'watch', fault: ClusterFault): string {
+    return about(`${verb} ${this.what()}`, fault.message, `${verb} ${this.type.qualified}`);
+  }
+
   private async list(): Promise<void> {
     const client = this.client();
     let result;
@@ -226,9 +231,10 @@ export class ResourceWatcher {
       } catch (error) {
         if (this.stopped) break;
         if (this.relistRequested) continue;
-        const fault = error instanceof ClusterFault ? error : new ClusterFault('unreachable', String(error));
+        // Anything else is a bug of ours or an answer we could not handle, not a network problem.
+        const fault = error instanceof ClusterFault ? error : new ClusterFault('bad-response', `${this.what()}: could not be read (${String(error)})`);
         if (fault.kind === 'gone') {
-          this.log(`watch ${this.what()}: ${fault.message}; listing again`);
+          this.log(`${this.about('watch', fault)}; listing again`);
           needList = true;
           failures++;
           if (failures > 1) await this.pause(backoffDelay(failures - 1, base, max));
@@ -237,7 +243,7 @@ export class ResourceWatcher {
         failures++;
         // A watch that drops (a reset, a dead connection) is resumed once before anyone is told.
         if (!needList && failures === 1 && (fault.kind === 'unreachable' || fault.kind === 'timeout')) {
-          this.log(`watch ${this.what()}: ${fault.message}; resuming from resourceVersion ${this.resourceVersion}`);
+          this.log(`${this.about('watch', fault)}; resuming from resourceVersion ${this.resourceVersion}`);
           await this.pause(backoffDelay(1, base, max));
           continue;
         }
@@ -247,7 +253,7 @@ export class ResourceWatcher {
         this.options.onChange();
         this.firstResolve();
         const delay = fault.kind === 'missing' ? (this.options.missingRetryMs ?? 300_000) : backoffDelay(failures, base, max);
-        this.log(`${needList ? 'list' : 'watch'} ${this.what()}: ${fault.message}; trying again in ${Math.round(delay / 100) / 10} s`);
+        this.log(`${this.about(needList ? 'list' : 'watch', fault)}; trying again in ${Math.round(delay / 100) / 10} s`);
         await this.pause(delay);
       }
     }
