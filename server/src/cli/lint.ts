@@ -7,7 +7,7 @@ import { PEM_FILE } from '../core/pem/sites';
 import type { Finding, Severity } from '../core/findings';
 import { SEVERITY_ORDER } from '../core/findings';
 import { findConfig, loadConfig, mergeSettings, type LoadedConfig } from '../core/config';
-import type { EngineSettings } from '../core/settings';
+import { DEFAULT_SETTINGS, type EngineSettings } from '../core/settings';
 import { WorkspaceIndex } from '../core/workspace/index';
 import { reason } from './collect';
 
@@ -52,7 +52,9 @@ export function lintFiles(files: readonly string[], options: LintOptions): FileR
       if (!reported.has(problem.message)) options.warn(problem.message);
       reported.add(problem.message);
     }
-    return mergeSettings(config?.settings ?? {});
+    // A terminal or CI job waits for a complete answer: ten seconds is the editor's budget (one file
+    // must not hold up the others); here a file gets a minute, and stopping early is a warning.
+    return { ...mergeSettings(config?.settings ?? {}), analysisBudgetMs: CLI_BUDGET_MS };
   };
 
   // Every file is read and indexed first, so references between the linted files resolve in any order.
@@ -65,7 +67,8 @@ export function lintFiles(files: readonly string[], options: LintOptions): FileR
     }
   });
   const workspace = new WorkspaceIndex();
-  for (const { path, text } of read) if (!PEM_FILE.test(path)) workspace.setText(path, text);
+  // A file over the size limit gets a syntax check only, so it is not indexed (its full parse is what the limit avoids).
+  for (const { path, text } of read) if (!PEM_FILE.test(path) && text.length <= (settingsFor(path).maxFileSize ?? DEFAULT_SETTINGS.maxFileSize)) workspace.setText(path, text);
 
   return read.map(({ path, text }) => {
     // The language server's choice for a standalone PEM file, so editor and CI agree.
@@ -73,6 +76,9 @@ export function lintFiles(files: readonly string[], options: LintOptions): FileR
     return { path, findings: analysis.findings, objects: analysis.objects.length };
   });
 }
+
+/** How long `lint` checks one file before it stops and says so (file/time-budget). */
+export const CLI_BUDGET_MS = 60_000;
 
 export function countBySeverity(results: readonly FileResult[]): Record<Severity, number> {
   const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0, hint: 0 };
