@@ -3,8 +3,7 @@
 import { readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 
-/** Folders no one keeps manifests in; `dist/` is walked, as rendered manifests often live there. */
-export const SKIPPED_DIRECTORIES: ReadonlySet<string> = new Set(['node_modules', '.git', '.vscode-test']);
+import { SKIPPED_DIRECTORIES } from '../core/workspace/folders';
 
 export interface Collected {
   /** Each file once (by its real path, so a link and its target count once); `-` for stdin. */

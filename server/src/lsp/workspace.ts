@@ -7,6 +7,7 @@ import { minimatch } from 'minimatch';
 import { FileChangeType, type FileEvent } from 'vscode-languageserver';
 import type { Analysis } from '../core/engine';
 import { indexObjects, WorkspaceIndex } from '../core/workspace/index';
+import { SKIPPED_DIRECTORIES } from '../core/workspace/folders';
 
 export interface ScanOptions {
   readonly enabled: boolean;
@@ -16,7 +17,8 @@ export interface ScanOptions {
   readonly exclude: readonly string[];
 }
 
-const ALWAYS_SKIPPED = new Set(['node_modules', '.git', '.vscode-test', 'dist', 'out']);
+// `files.exclude` can hide more.
+const ALWAYS_SKIPPED = SKIPPED_DIRECTORIES;
 const YAML = /\.ya?ml$/i;
 
 export class WorkspaceIndexer {
