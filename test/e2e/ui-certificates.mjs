@@ -5,7 +5,7 @@
 // Screenshots: codelens.png, certificate-hover.png in test-output/e2e/.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { log } from './lib/harness.mjs';
+import { log, waitFor } from './lib/harness.mjs';
 import { paths } from './lib/paths.mjs';
 
 const clean = (text) => (text ?? '').replace(/\u00a0/g, ' ').trim();
@@ -67,16 +67,6 @@ function hidePanel(page) {
     button?.click();
     return Boolean(button);
   });
-}
-
-async function waitFor(predicate, timeoutMs, intervalMs = 250) {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await predicate();
-    if (value) return value;
-    if (Date.now() > until) return value;
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
 }
 
 /**

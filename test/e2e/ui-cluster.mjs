@@ -5,18 +5,11 @@
 // icon, the status bar names context and namespace, renew asks first and names the object and the
 // context (cancelled). Screenshots: cluster.png, cluster-renew.png in test-output/e2e/.
 import { join } from 'node:path';
-import { log } from './lib/harness.mjs';
+import { log, waitFor as waitUntil } from './lib/harness.mjs';
 import { paths } from './lib/paths.mjs';
 
-async function waitFor(predicate, timeoutMs, intervalMs = 200) {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await predicate().catch(() => undefined);
-    if (value) return value;
-    if (Date.now() > until) return value;
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
-}
+/** The views redraw while they load: a row read as it goes away is "not yet", not a failure. */
+const waitFor = (predicate, timeoutMs) => waitUntil(predicate, timeoutMs, { intervalMs: 200, tolerateErrors: true });
 
 /**
  * @param {{ page: import('playwright-core').Page, ready: { context: string, namespace: string },

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { clusterSettings } from './lib/fake-apiserver.mjs';
-import { copyWorkspace, installVsix, launchBrowser, log, makeRunDir, Scope, stageOutput, startCodeServer } from './lib/harness.mjs';
+import { copyWorkspace, installVsix, launchBrowser, log, makeRunDir, Scope, stageOutput, startCodeServer, waitFor } from './lib/harness.mjs';
 import { paths } from './lib/paths.mjs';
 import { checkCertificateFaces } from './ui-certificates.mjs';
 import { checkClusterViews } from './ui-cluster.mjs';
@@ -59,16 +59,6 @@ function squiggleUnder(page, rect) {
 
 async function problemRows(page) {
   return page.locator('.markers-panel .monaco-list-row').allInnerTexts();
-}
-
-async function waitFor(predicate, timeoutMs, intervalMs = 250) {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await predicate();
-    if (value) return value;
-    if (Date.now() > until) return value;
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
 }
 
 /**

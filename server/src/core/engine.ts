@@ -90,20 +90,10 @@ export function analyze(text: string, partialSettings?: Partial<EngineSettings>,
     if (c > 0 && Date.now() - started > settings.analysisBudgetMs) {
       stoppedAt = c;
       const left = chunks.slice(c).reduce((n, k) => n + k.documents.length + (k.skipped ? 1 : 0), 0);
-      raw.push({
-        rule: 'file/time-budget',
-        message: `checking stopped after ${Math.round((Date.now() - started) / 1000)} s on this file; the ${left} document${left === 1 ? '' : 's'} from here on were not checked`,
-        start: chunk.start,
-        end: file.lines.lineEnd(file.lines.positionAt(chunk.start).line),
-        field: [],
-        layer: 'yaml',
-      });
+      raw.push(budgetFinding(file, chunk, `checking stopped after ${secondsSince(started)} s on this file; the ${left} document${left === 1 ? '' : 's'} from here on were not checked`));
       return;
     }
-    if (chunk.refused) {
-      const { message, start, end } = chunk.refused;
-      raw.push({ rule: 'yaml/too-deep', message, start: chunk.start + start, end: chunk.start + end, field: [], layer: 'yaml' });
-    }
+    if (chunk.refused) raw.push(refused(chunk, chunk.refused));
     const cache = memo(chunk, `findings:${settingsKey}`, () => new Map<ManifestObject, CachedFindings>());
     const chunkLine = file.lines.positionAt(chunk.start).line;
     for (const { document, objects: found, aliasProblems } of perChunk[c]) {
@@ -154,20 +144,25 @@ function syntaxOnly(text: string, settings: EngineSettings, started: number): An
   ];
   for (const chunk of eachChunk(text)) {
     if (Date.now() - started > settings.analysisBudgetMs) {
-      raw.push({
-        rule: 'file/time-budget',
-        message: `the syntax check stopped after ${Math.round((Date.now() - started) / 1000)} s on this file; the rest of it was not checked`,
-        start: chunk.start,
-        end: file.lines.lineEnd(file.lines.positionAt(chunk.start).line),
-        field: [],
-        layer: 'yaml',
-      });
+      raw.push(budgetFinding(file, chunk, `the syntax check stopped after ${secondsSince(started)} s on this file; the rest of it was not checked`));
       break;
     }
-    if (chunk.refused) raw.push({ rule: 'yaml/too-deep', message: chunk.refused.message, start: chunk.start + chunk.refused.start, end: chunk.start + chunk.refused.end, field: [], layer: 'yaml' });
+    if (chunk.refused) raw.push(refused(chunk, chunk.refused));
     for (const document of chunk.documents) raw.push(...yamlFindings(file, document, []));
   }
   return finish(file, { objects: [], resources: [], outline: [], sites: [], chunks: [] }, raw, settings);
+}
+
+const secondsSince = (started: number) => Math.round((Date.now() - started) / 1000);
+
+/** file/time-budget on the first line of the chunk where checking stopped. */
+function budgetFinding(file: ParsedFile, chunk: Chunk, message: string): RawFinding {
+  return { rule: 'file/time-budget', message, start: chunk.start, end: file.lines.lineEnd(file.lines.positionAt(chunk.start).line), field: [], layer: 'yaml' };
+}
+
+/** yaml/too-deep where the parser refused a chunk (its offsets are the chunk's own). */
+function refused(chunk: Chunk, { message, start, end }: NonNullable<Chunk['refused']>): RawFinding {
+  return { rule: 'yaml/too-deep', message, start: chunk.start + start, end: chunk.start + end, field: [], layer: 'yaml' };
 }
 
 function outlineOf(chunks: readonly Chunk[], perChunk: readonly (readonly { objects: readonly ManifestObject[] }[])[]): OutlineEntry[] {

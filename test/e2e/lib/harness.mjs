@@ -33,6 +33,21 @@ export function stageOutput(scope, { live }) {
   };
 }
 
+/**
+ * Polls `predicate` until it returns something truthy or `timeoutMs` has passed, and returns its
+ * last value (falsy on a timeout). With `tolerateErrors`, a predicate that throws (an element read
+ * while the workbench redraws it) counts as "not yet" instead of ending the wait.
+ */
+export async function waitFor(predicate, timeoutMs, { intervalMs = 250, tolerateErrors = false } = {}) {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = tolerateErrors ? await predicate().catch(() => undefined) : await predicate();
+    if (value) return value;
+    if (Date.now() > until) return value;
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Cleanup. Each stage opens a scope and closes it in `finally`; a signal closes every open scope.
 // Within a scope the last registered step runs first (Chromium, then code-server, then folders).

@@ -6,6 +6,7 @@ import { extractObjects, type ManifestObject } from '../model/objects';
 import { parseFile, type ParsedFile } from '../model/parse';
 import { locate, type JsonValue } from '../model/value';
 import { splitApiVersion } from '../model/kinds';
+import { asMap, asString } from '../rules/access';
 
 export interface IndexedObject {
   readonly uri: string;
@@ -39,11 +40,7 @@ export interface WorkspaceView {
 /** The values rules look objects up by. */
 const FACETS = {
   name: (o: IndexedObject) => o.name,
-  secretName: (o: IndexedObject) => {
-    const spec = o.value.spec;
-    const secretName = spec && typeof spec === 'object' && !Array.isArray(spec) ? spec.secretName : undefined;
-    return typeof secretName === 'string' ? secretName : undefined;
-  },
+  secretName: (o: IndexedObject) => asString(asMap(o.value.spec)?.secretName),
 } satisfies Record<string, (o: IndexedObject) => string | undefined>;
 
 export type Facet = keyof typeof FACETS;
